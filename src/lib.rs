@@ -1,0 +1,10 @@
+//! lcsauth: Microsoft Entra bearer tokens for the Dynamics Lifecycle Services API, kept fresh.
+//!
+//! This library is the whole engine; the command line and the terminal UI only call it and
+//! format. It names no terminal or argument-parsing crate.
+
+pub mod atomic_file;
+pub mod paths;
+pub mod profile;
+pub mod region;
+pub mod secret;

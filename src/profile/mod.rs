@@ -1,0 +1,242 @@
+//! Profiles: who signs in where. A profile holds no secret.
+
+pub mod fields;
+pub mod store;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use fields::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant};
+
+use crate::region::{Region, default_scope};
+
+/// One tenant × app registration × LCS region × user. The TOML keys are a contract.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: ProfileName,
+    pub tenant: Tenant,
+    pub client_id: ClientId,
+    #[serde(default = "default_region")]
+    pub region: Region,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub flow: Flow,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<BaseUrl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_host: Option<BaseUrl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<ProjectId>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remember_password: bool,
+}
+
+fn default_region() -> Region {
+    Region::Global
+}
+
+/// Where a profile signs in and for what, with every default applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Sign-in host, e.g. `https://login.microsoftonline.com`.
+    pub authority: String,
+    pub tenant: String,
+    pub client_id: String,
+    /// The API scope, e.g. `https://lcsapi.lcs.dynamics.com//.default`.
+    pub scope: String,
+    /// The API base URL, e.g. `https://lcsapi.lcs.dynamics.com`.
+    pub api_host: String,
+}
+
+impl Profile {
+    /// Cross-field rules; single fields were already checked by their types.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.region == Region::Custom && self.api_host.is_none() {
+            return Err(format!(
+                "profile '{}': region \"custom\" needs api_host (and optionally scope and authority)",
+                self.name
+            ));
+        }
+        if self.flow == Flow::Password {
+            match self.username.as_deref().map(str::trim) {
+                None | Some("") => {
+                    return Err(format!(
+                        "profile '{}': the password flow needs a username (the user's UPN, like ops@contoso.com)",
+                        self.name
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if let Some(user) = &self.username {
+            if user.trim() != user || user.chars().any(char::is_whitespace) {
+                return Err(format!("profile '{}': username {user:?} contains spaces", self.name));
+            }
+        }
+        if let Some(scope) = &self.scope {
+            if scope.trim().is_empty() || scope.contains(char::is_whitespace) {
+                return Err(format!(
+                    "profile '{}': scope {scope:?} must be one scope without spaces, like https://lcsapi.lcs.dynamics.com//.default",
+                    self.name
+                ));
+            }
+        }
+        if self.remember_password && self.flow != Flow::Password {
+            return Err(format!(
+                "profile '{}': remember_password only applies to the password flow (flow is {})",
+                self.name, self.flow
+            ));
+        }
+        Ok(())
+    }
+
+    /// Resolves region defaults and overrides into the values a request needs.
+    pub fn endpoint(&self) -> Endpoint {
+        let info = self.region.info();
+        let api_host = self
+            .api_host
+            .as_ref()
+            .map(|h| h.as_str().to_string())
+            .or_else(|| info.map(|i| i.api_host.to_string()))
+            .unwrap_or_default();
+        let authority = self
+            .authority
+            .as_ref()
+            .map(|a| a.as_str().to_string())
+            .or_else(|| info.map(|i| i.authority.to_string()))
+            .unwrap_or_else(|| "https://login.microsoftonline.com".to_string());
+        let scope = self.scope.clone().unwrap_or_else(|| default_scope(&api_host));
+        Endpoint {
+            authority,
+            tenant: self.tenant.to_string(),
+            client_id: self.client_id.to_string(),
+            scope,
+            api_host,
+        }
+    }
+}
+
+/// Settings in `profiles.toml` under `[settings]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// A token is handed out only if it stays valid at least this long.
+    #[serde(default = "default_min_valid", with = "duration_text")]
+    pub min_valid: Duration,
+    /// `copy` clears the clipboard after this long, if it still holds the token.
+    #[serde(default = "default_clear_after", with = "duration_text")]
+    pub clear_after: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            min_valid: default_min_valid(),
+            clear_after: default_clear_after(),
+        }
+    }
+}
+
+fn default_min_valid() -> Duration {
+    Duration::from_secs(15 * 60)
+}
+
+fn default_clear_after() -> Duration {
+    Duration::from_secs(45)
+}
+
+/// Durations written as text: "15m", "45s", "1h 30m".
+pub mod duration_text {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_duration(*d).to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).map_err(serde::de::Error::custom)
+    }
+
+    /// Parses "15m", "90s", "1h30m"; a bare number is seconds.
+    pub fn parse(text: &str) -> Result<Duration, String> {
+        let t = text.trim();
+        if let Ok(secs) = t.parse::<u64>() {
+            return Ok(Duration::from_secs(secs));
+        }
+        humantime::parse_duration(t)
+            .map_err(|e| format!("{text:?} is not a duration like 15m, 45s or 1h30m ({e})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn sample() -> Profile {
+        Profile {
+            name: "contoso-prod".parse().unwrap(),
+            tenant: "contoso.onmicrosoft.com".parse().unwrap(),
+            client_id: "0a1b2c3d-4e5f-6789-abcd-ef0123456789".parse().unwrap(),
+            region: Region::Eu,
+            username: Some("ops@contoso.com".into()),
+            flow: Flow::Password,
+            authority: None,
+            scope: None,
+            api_host: None,
+            project_id: None,
+            remember_password: false,
+        }
+    }
+
+    #[test]
+    fn endpoint_defaults_come_from_the_region() {
+        let e = sample().endpoint();
+        assert_eq!(e.api_host, "https://lcsapi.eu.lcs.dynamics.com");
+        assert_eq!(e.scope, "https://lcsapi.eu.lcs.dynamics.com//.default");
+        assert_eq!(e.authority, "https://login.microsoftonline.com");
+    }
+
+    #[test]
+    fn overrides_win_over_region_defaults() {
+        let mut p = sample();
+        p.region = Region::Custom;
+        p.api_host = Some("https://api.powerplatform.com".parse().unwrap());
+        p.scope = Some("https://api.powerplatform.com/.default".into());
+        p.authority = Some("http://127.0.0.1:9999".parse().unwrap());
+        let e = p.endpoint();
+        assert_eq!(e.scope, "https://api.powerplatform.com/.default");
+        assert_eq!(e.authority, "http://127.0.0.1:9999");
+    }
+
+    #[test]
+    fn custom_region_without_api_host_is_refused() {
+        let mut p = sample();
+        p.region = Region::Custom;
+        assert!(p.validate().unwrap_err().contains("needs api_host"));
+    }
+
+    #[test]
+    fn password_flow_without_username_is_refused() {
+        let mut p = sample();
+        p.username = None;
+        assert!(p.validate().unwrap_err().contains("needs a username"));
+        p.flow = Flow::DeviceCode;
+        assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn durations_parse_as_people_write_them() {
+        assert_eq!(duration_text::parse("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(duration_text::parse("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(duration_text::parse("1h 30m").unwrap(), Duration::from_secs(5400));
+        assert!(duration_text::parse("soon").is_err());
+    }
+}

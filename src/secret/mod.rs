@@ -1,0 +1,137 @@
+//! Secrets: a value type that never prints itself, and where secrets are kept.
+//!
+//! `Secret` masks itself in `Debug` and `Display`; the raw text is reachable only through
+//! [`Secret::expose`], which is easy to grep for. `SecretStore` is the one door to the OS keyring;
+//! [`keyring`] holds the real stores and [`memory`] the in-memory double.
+
+pub mod keyring;
+pub mod memory;
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+/// A secret string: a password, a refresh token or an access token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The raw value. Every call site is a place where a secret leaves this type.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Which secret of a profile an entry holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SecretKind {
+    Password,
+    RefreshToken,
+    AccessToken,
+}
+
+impl SecretKind {
+    pub const ALL: [SecretKind; 3] = [Self::Password, Self::RefreshToken, Self::AccessToken];
+
+    /// The label used in the keyring entry's user field.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::RefreshToken => "refresh_token",
+            Self::AccessToken => "access_token",
+        }
+    }
+
+    /// Long-lived secrets belong in the persistent store; the access token may live in a cache.
+    pub fn is_long_lived(self) -> bool {
+        !matches!(self, Self::AccessToken)
+    }
+}
+
+/// The keyring service name every entry is filed under.
+pub const SERVICE: &str = "lcsauth";
+
+/// Why a secret could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the {backend} keyring is not available: {reason}")]
+    Unavailable {
+        backend: &'static str,
+        reason: String,
+        fix: &'static str,
+    },
+    #[error("the {backend} keyring refused access: {reason}")]
+    Denied {
+        backend: &'static str,
+        reason: String,
+        fix: &'static str,
+    },
+    #[error("the {backend} keyring failed: {reason}")]
+    Failed {
+        backend: &'static str,
+        reason: String,
+    },
+}
+
+impl StoreError {
+    /// What the user can do about it, when something can be done.
+    pub fn fix(&self) -> Option<&'static str> {
+        match self {
+            Self::Unavailable { fix, .. } | Self::Denied { fix, .. } => Some(fix),
+            Self::Failed { .. } => None,
+        }
+    }
+}
+
+/// Where secrets live. Implementations are blocking: call them off any UI loop.
+pub trait SecretStore: Send + Sync {
+    /// A short name for messages ("Secret Service", "kernel keyutils", "memory").
+    fn describe(&self) -> String;
+    fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, StoreError>;
+    fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), StoreError>;
+    /// Removes the entry; removing a missing entry is not an error.
+    fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError>;
+    /// A note to show the user about how long secrets last here, if it is not "until deleted".
+    fn persistence_note(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The keyring user field for a profile's secret: `<profile>/<kind>`.
+pub fn entry_user(profile: &str, kind: SecretKind) -> String {
+    format!("{profile}/{}", kind.label())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_debug_and_display_never_show_the_value() {
+        let s = Secret::new("hunter2-very-secret");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        assert_eq!(format!("{s}"), "***");
+        assert_eq!(format!("{:?}", Some(&s)), "Some(Secret(***))");
+        assert_eq!(s.expose(), "hunter2-very-secret");
+    }
+}
