@@ -8,3 +8,7 @@ pub mod paths;
 pub mod profile;
 pub mod region;
 pub mod secret;
+pub mod diagnose;
+pub mod entra;
+pub mod token;
+pub mod broker;

@@ -1,0 +1,329 @@
+//! The fresh-token rule: a token is handed out only if it stays valid for at least `min_valid`.
+//!
+//! Otherwise the broker gets a new one: the refresh token first, then the password (given now
+//! or remembered), else it says which sign-in is needed. One process at a time fetches for a
+//! profile: the others wait on the profile's lock file and then take what it stored, so twenty
+//! scripts started at once make one request and the rotated refresh token is never lost.
+
+pub mod state;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+pub use state::{Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
+
+use crate::atomic_file::FileLock;
+use crate::entra::{EntraClient, EntraError, RetryPolicy, TokenResponse};
+use crate::paths::ConfigDir;
+use crate::profile::{Flow, Profile};
+use crate::secret::{Secret, SecretKind, SecretStore, StoreError};
+use crate::token::{self, Claims, TokenState};
+
+/// Where a handed-out token came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The cached token was fresh enough.
+    Cache,
+    /// Another process fetched it while this one waited.
+    Joined,
+    /// Obtained now with this grant.
+    Fetched(Grant),
+}
+
+/// A token handed out by the broker.
+#[derive(Debug)]
+pub struct Issued {
+    pub access_token: Secret,
+    pub expires_at: Timestamp,
+    pub source: Source,
+    /// Things the user should know that did not stop the token (e.g. the keyring kept only part).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrokerError {
+    #[error("{0}")]
+    Entra(#[from] EntraError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("profile '{profile}' needs a sign-in: {reason}; run `{command}`")]
+    SignInNeeded { profile: String, reason: String, command: String },
+    #[error("{0}")]
+    Unusable(String),
+    #[error("cannot use {what}: {source}")]
+    Io { what: String, source: std::io::Error },
+}
+
+/// What a caller asks of the broker.
+#[derive(Debug, Default)]
+pub struct Ask {
+    pub min_valid: Duration,
+    /// Ignore the cached access token (a refresh token is still used).
+    pub force: bool,
+    /// A password typed now (`--password-stdin` or a form).
+    pub password: Option<Secret>,
+}
+
+/// Network settings for the Entra client.
+#[derive(Clone, Copy, Debug)]
+pub struct NetSettings {
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl Default for NetSettings {
+    fn default() -> Self {
+        Self { timeout: Duration::from_secs(30), retry: RetryPolicy::default() }
+    }
+}
+
+pub struct Broker {
+    states: StateStore,
+    dir: ConfigDir,
+    secrets: Arc<dyn SecretStore>,
+    net: NetSettings,
+    entra: OnceLock<EntraClient>,
+}
+
+impl Broker {
+    pub fn new(dir: ConfigDir, secrets: Arc<dyn SecretStore>, net: NetSettings) -> Self {
+        Self { states: StateStore::new(dir.clone()), dir, secrets, net, entra: OnceLock::new() }
+    }
+
+    pub fn states(&self) -> &StateStore {
+        &self.states
+    }
+
+    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
+    fn entra(&self) -> Result<&EntraClient, EntraError> {
+        if let Some(c) = self.entra.get() {
+            return Ok(c);
+        }
+        let client = EntraClient::new(self.net.timeout, self.net.retry)?;
+        Ok(self.entra.get_or_init(|| client))
+    }
+
+    /// The cached token if it stays valid for `min_valid` (no network, no lock).
+    pub fn cached(&self, profile: &Profile, min_valid: Duration, now: Timestamp) -> Result<Option<Issued>, BrokerError> {
+        let name = profile.name.as_str();
+        let state = self.states.load(name);
+        let Some(meta) = state.token else { return Ok(None) };
+        if TokenState::at(Some(meta.expires_at), now, min_valid, false) != TokenState::Valid {
+            return Ok(None);
+        }
+        Ok(self.secrets.get(name, SecretKind::AccessToken)?.map(|access_token| Issued {
+            access_token,
+            expires_at: meta.expires_at,
+            source: Source::Cache,
+            warnings: Vec::new(),
+        }))
+    }
+
+    /// A token valid for at least `ask.min_valid`, fetching one if needed.
+    pub async fn fresh(&self, profile: &Profile, ask: Ask) -> Result<Issued, BrokerError> {
+        let started = Timestamp::now();
+        if !ask.force {
+            if let Some(t) = self.blocking_cached(profile, ask.min_valid, started).await? {
+                return Ok(t);
+            }
+        }
+        let _lock = self.lock(profile).await?;
+        // Another process may have fetched while this one waited for the lock.
+        let state = self.states.load(profile.name.as_str());
+        if let Some(meta) = &state.token {
+            let fetched_meanwhile = meta.obtained_at >= started;
+            if fetched_meanwhile || !ask.force {
+                if let Some(mut t) = self.blocking_cached(profile, ask.min_valid, Timestamp::now()).await? {
+                    if fetched_meanwhile {
+                        t.source = Source::Joined;
+                    }
+                    return Ok(t);
+                }
+            }
+        }
+        let result = self.fetch(profile, ask.password, state.refresh_token.is_some(), false).await;
+        self.record(profile, &result);
+        result
+    }
+
+    /// Signs in with the profile's own flow now, ignoring any cached or refresh token.
+    pub async fn login(&self, profile: &Profile, password: Option<Secret>) -> Result<Issued, BrokerError> {
+        let _lock = self.lock(profile).await?;
+        let result = self.fetch(profile, password, false, true).await;
+        self.record(profile, &result);
+        result
+    }
+
+    /// Removes the profile's tokens (and the remembered password if asked) and its metadata.
+    pub fn logout(&self, profile: &str, forget_password: bool) -> Result<(), BrokerError> {
+        for kind in [SecretKind::AccessToken, SecretKind::RefreshToken] {
+            self.secrets.delete(profile, kind)?;
+        }
+        if forget_password {
+            self.secrets.delete(profile, SecretKind::Password)?;
+        }
+        self.states
+            .remove(profile)
+            .map_err(|source| BrokerError::Io { what: "the token state file".into(), source })
+    }
+
+    async fn blocking_cached(&self, profile: &Profile, min_valid: Duration, now: Timestamp) -> Result<Option<Issued>, BrokerError> {
+        // Keyring reads are blocking calls; keep them off async worker threads.
+        blocking(|| self.cached(profile, min_valid, now))
+    }
+
+    async fn lock(&self, profile: &Profile) -> Result<FileLock, BrokerError> {
+        let path = self.dir.profile_lock(profile.name.as_str());
+        let what = path.display().to_string();
+        tokio::task::spawn_blocking(move || FileLock::acquire(&path))
+            .await
+            .map_err(|e| BrokerError::Io { what: what.clone(), source: std::io::Error::other(e) })?
+            .map_err(|source| BrokerError::Io { what, source })
+    }
+
+    /// Gets a new token: refresh token first (unless `sign_in`), then the password.
+    async fn fetch(&self, profile: &Profile, password: Option<Secret>, has_refresh: bool, sign_in: bool) -> Result<Issued, BrokerError> {
+        let name = profile.name.as_str();
+        let ep = profile.endpoint();
+        let mut warnings = Vec::new();
+        if !sign_in && has_refresh {
+            if let Some(rt) = blocking(|| self.secrets.get(name, SecretKind::RefreshToken))? {
+                match self.entra()?.refresh(&ep, &rt).await {
+                    Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
+                    Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
+                        // The refresh token is dead (revoked, expired); fall through to a sign-in.
+                        blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
+                        let mut state = self.states.load(name);
+                        state.refresh_token = None;
+                        let _ = self.states.save(name, &state);
+                        let dx = r.diagnosis();
+                        warnings.push(format!("the refresh token was refused ({}); signing in again", dx.summary));
+                        if profile.flow != Flow::Password || (password.is_none() && !profile.remember_password) {
+                            return Err(EntraError::Refused(r).into());
+                        }
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        match profile.flow {
+            Flow::Password => {
+                let (password, typed) = match password {
+                    Some(p) => (p, true),
+                    None if profile.remember_password => {
+                        match blocking(|| self.secrets.get(name, SecretKind::Password))? {
+                            Some(p) => (p, false),
+                            None => return Err(self.sign_in_needed(profile, "no password is remembered")),
+                        }
+                    }
+                    None => return Err(self.sign_in_needed(profile, "there is no refresh token")),
+                };
+                let username = profile.username.as_deref().unwrap_or_default();
+                let resp = self.entra()?.password(&ep, username, &password).await?;
+                let remember = (typed && profile.remember_password).then_some(password);
+                self.store(profile, resp, Grant::Password, remember, warnings)
+            }
+            Flow::DeviceCode | Flow::Browser => Err(self.sign_in_needed(profile, "there is no refresh token")),
+        }
+    }
+
+    fn sign_in_needed(&self, profile: &Profile, reason: &str) -> BrokerError {
+        let name = profile.name.as_str();
+        let command = match profile.flow {
+            Flow::Password => format!("lcsauth login {name} --password-stdin"),
+            Flow::DeviceCode | Flow::Browser => format!("lcsauth login {name}"),
+        };
+        BrokerError::SignInNeeded { profile: name.to_string(), reason: reason.to_string(), command }
+    }
+
+    /// Keeps what Entra answered: the refresh token first (it is the one that must never be
+    /// lost), then the access token, then the metadata.
+    fn store(
+        &self,
+        profile: &Profile,
+        resp: TokenResponse,
+        grant: Grant,
+        remember: Option<Secret>,
+        mut warnings: Vec<String>,
+    ) -> Result<Issued, BrokerError> {
+        let name = profile.name.as_str();
+        let now = Timestamp::now();
+        let claims = Claims::decode(resp.access_token.expose());
+        let (expires_at, mut warning) = token::expiry(now, resp.expires_in, claims.as_ref().ok()).map_err(BrokerError::Unusable)?;
+        if expires_at <= now {
+            return Err(BrokerError::Unusable("Entra answered a token that has already expired".into()));
+        }
+        if let Err(e) = &claims {
+            warning = Some(e.to_string());
+        }
+        let claims = claims.unwrap_or_default();
+        if let Some(w) = claims.audience_mismatch(&profile.endpoint().api_host) {
+            warnings.push(w);
+        }
+        let mut state = self.states.load(name);
+        blocking(|| -> Result<(), BrokerError> {
+            if let Some(rt) = &resp.refresh_token {
+                self.secrets.set(name, SecretKind::RefreshToken, rt)?;
+                state.refresh_token = Some(RefreshMeta { obtained_at: now });
+            }
+            if let Some(pw) = &remember {
+                self.secrets.set(name, SecretKind::Password, pw)?;
+            }
+            if let Err(e) = self.secrets.set(name, SecretKind::AccessToken, &resp.access_token) {
+                warnings.push(format!("the access token was not cached ({e}); the next call signs in again"));
+            }
+            Ok(())
+        })?;
+        state.token = Some(TokenMeta { expires_at, obtained_at: now, grant, claims, warning });
+        state.last_error = None;
+        if let Err(e) = self.states.save(name, &state) {
+            warnings.push(format!("the token state was not saved: {e}"));
+        }
+        Ok(Issued { access_token: resp.access_token, expires_at, source: Source::Fetched(grant), warnings })
+    }
+
+    /// Notes a failure in the profile's state so `status` and the board can explain it.
+    fn record(&self, profile: &Profile, result: &Result<Issued, BrokerError>) {
+        let Err(e) = result else { return };
+        let now = Timestamp::now();
+        let last = match e {
+            BrokerError::Entra(e) => LastError::from_entra(now, e),
+            other => LastError::new(now, other.to_string()),
+        };
+        let name = profile.name.as_str();
+        let mut state = self.states.load(name);
+        state.last_error = Some(last);
+        let _ = self.states.save(name, &state);
+    }
+
+    /// What `status` and the board show, from metadata only.
+    pub fn status(&self, profile: &Profile, now: Timestamp, min_valid: Duration) -> Status {
+        let state = self.states.load(profile.name.as_str());
+        let expires_at = state.token.as_ref().map(|t| t.expires_at);
+        let token_state = TokenState::at(expires_at, now, min_valid, state.last_error.is_some());
+        Status { token_state, expires_at, remaining: expires_at.map(|e| token::remaining(e, now)), state }
+    }
+}
+
+/// Runs a blocking call (a keyring round trip) without stalling other tasks of a multi-thread
+/// runtime; elsewhere it simply runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+/// A profile's token state at a moment.
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub token_state: TokenState,
+    pub expires_at: Option<Timestamp>,
+    pub remaining: Option<Duration>,
+    pub state: ProfileState,
+}

@@ -1,0 +1,169 @@
+//! Non-secret token metadata per profile, kept in `state/<profile>.json` so the board and
+//! `status` render without unlocking the keyring.
+
+use std::io;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::atomic_file::write_private;
+use crate::diagnose::Diagnosis;
+use crate::entra::EntraError;
+use crate::paths::ConfigDir;
+use crate::token::Claims;
+
+/// The format version written into every state file.
+pub const STATE_VERSION: u32 = 1;
+
+/// How a token was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    Password,
+    RefreshToken,
+    DeviceCode,
+    AuthorizationCode,
+}
+
+impl Grant {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::RefreshToken => "refresh_token",
+            Self::DeviceCode => "device_code",
+            Self::AuthorizationCode => "authorization_code",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenMeta {
+    pub expires_at: Timestamp,
+    pub obtained_at: Timestamp,
+    pub grant: Grant,
+    #[serde(default)]
+    pub claims: Claims,
+    /// Set when the claims could not be read or disagree with the answer (clock skew).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshMeta {
+    pub obtained_at: Timestamp,
+}
+
+/// The last failure, explained, with the ids to quote to an admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastError {
+    pub at: Timestamp,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_step: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+}
+
+impl LastError {
+    pub fn new(at: Timestamp, message: impl Into<String>) -> Self {
+        Self {
+            at,
+            message: message.into(),
+            code: None,
+            error: None,
+            description: None,
+            cause: None,
+            fix: None,
+            article_step: None,
+            trace_id: None,
+            correlation_id: None,
+        }
+    }
+
+    pub fn from_entra(at: Timestamp, e: &EntraError) -> Self {
+        let mut last = Self::new(at, e.to_string());
+        if let Some(r) = e.refusal() {
+            let dx: Diagnosis = r.diagnosis();
+            last.code = r.code();
+            last.error = Some(r.body.error.clone());
+            last.description = r.description_line().map(str::to_string);
+            last.cause = Some(dx.cause.to_string());
+            last.fix = Some(dx.fix.to_string());
+            last.article_step = dx.article_step;
+            last.trace_id.clone_from(&r.body.trace_id);
+            last.correlation_id.clone_from(&r.body.correlation_id);
+        }
+        last
+    }
+}
+
+/// Everything known about a profile's tokens, minus the secrets.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileState {
+    #[serde(default)]
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<RefreshMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<LastError>,
+}
+
+/// Reads and writes state files.
+#[derive(Clone, Debug)]
+pub struct StateStore {
+    dir: ConfigDir,
+}
+
+impl StateStore {
+    pub fn new(dir: ConfigDir) -> Self {
+        Self { dir }
+    }
+
+    /// The profile's state; a missing, unreadable or future-format file reads as empty
+    /// (it only holds metadata: the next sign-in rewrites it).
+    pub fn load(&self, profile: &str) -> ProfileState {
+        let Ok(bytes) = std::fs::read(self.dir.state_file(profile)) else {
+            return ProfileState::default();
+        };
+        match serde_json::from_slice::<ProfileState>(&bytes) {
+            Ok(s) if s.version <= STATE_VERSION => s,
+            _ => ProfileState::default(),
+        }
+    }
+
+    pub fn save(&self, profile: &str, state: &ProfileState) -> io::Result<()> {
+        let mut state = state.clone();
+        state.version = STATE_VERSION;
+        let json = serde_json::to_vec_pretty(&state).map_err(io::Error::other)?;
+        write_private(&self.dir.state_file(profile), &json)
+    }
+
+    pub fn remove(&self, profile: &str) -> io::Result<()> {
+        match std::fs::remove_file(self.dir.state_file(profile)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Moves a profile's state when the profile is renamed.
+    pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
+        match std::fs::rename(self.dir.state_file(from), self.dir.state_file(to)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}

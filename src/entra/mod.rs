@@ -1,0 +1,308 @@
+//! The Entra v2 client: the token endpoint (password, refresh token, device code, authorization
+//! code grants) and the device-code endpoint, over reqwest with rustls.
+//!
+//! Forms are encoded exactly as the vendor article shows, plus `offline_access` in the scope so a
+//! refresh token comes back. 429 and 5xx answers are retried with bounded backoff that honours
+//! `Retry-After`; a refusal (4xx) is never retried, so a wrong password is sent once and never
+//! feeds an account lockout.
+
+pub mod error;
+pub mod wire;
+
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+
+pub use error::{EntraError, Refusal};
+pub use wire::{DeviceCodeResponse, ErrorBody, TokenResponse};
+
+use crate::profile::Endpoint;
+use crate::secret::Secret;
+
+/// Larger answers are refused: a token response is a few kilobytes.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// How hard to try when Entra is throttling or failing.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Total attempts, the first included.
+    pub attempts: u32,
+    /// Wait before the first retry when no `Retry-After` is given; doubles each time.
+    pub first_backoff: Duration,
+    /// Never wait longer than this in one go, nor in total.
+    pub max_wait: Duration,
+    pub budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 4,
+            first_backoff: Duration::from_secs(1),
+            max_wait: Duration::from_secs(30),
+            budget: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A cheap-to-clone Entra client.
+#[derive(Clone, Debug)]
+pub struct EntraClient {
+    http: reqwest::Client,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+/// One poll of the device-code grant.
+#[derive(Debug)]
+pub enum DevicePoll {
+    Pending,
+    SlowDown,
+    Done(TokenResponse),
+}
+
+pub fn user_agent() -> String {
+    format!("lcsauth/{}", env!("CARGO_PKG_VERSION"))
+}
+
+impl EntraClient {
+    pub fn new(timeout: Duration, retry: RetryPolicy) -> Result<Self, EntraError> {
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent())
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| EntraError::Client(e.to_string()))?;
+        Ok(Self { http, timeout, retry })
+    }
+
+    pub fn token_url(ep: &Endpoint) -> String {
+        format!("{}/{}/oauth2/v2.0/token", ep.authority.trim_end_matches('/'), ep.tenant)
+    }
+
+    pub fn device_code_url(ep: &Endpoint) -> String {
+        format!("{}/{}/oauth2/v2.0/devicecode", ep.authority.trim_end_matches('/'), ep.tenant)
+    }
+
+    fn scope(ep: &Endpoint) -> String {
+        format!("{} offline_access", ep.scope)
+    }
+
+    /// The password grant (ROPC), as in the vendor article.
+    pub async fn password(&self, ep: &Endpoint, username: &str, password: &Secret) -> Result<TokenResponse, EntraError> {
+        let scope = Self::scope(ep);
+        let form = [
+            ("client_id", ep.client_id.as_str()),
+            ("scope", scope.as_str()),
+            ("username", username),
+            ("password", password.expose()),
+            ("grant_type", "password"),
+        ];
+        self.token(&Self::token_url(ep), &form).await
+    }
+
+    /// Redeems a refresh token; the answer carries a new one that replaces it.
+    pub async fn refresh(&self, ep: &Endpoint, refresh_token: &Secret) -> Result<TokenResponse, EntraError> {
+        let scope = Self::scope(ep);
+        let form = [
+            ("client_id", ep.client_id.as_str()),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("scope", scope.as_str()),
+        ];
+        self.token(&Self::token_url(ep), &form).await
+    }
+
+    /// Redeems an authorization code with its PKCE verifier (no secret: public client).
+    pub async fn redeem_code(
+        &self,
+        ep: &Endpoint,
+        code: &Secret,
+        redirect_uri: &str,
+        verifier: &Secret,
+    ) -> Result<TokenResponse, EntraError> {
+        let scope = Self::scope(ep);
+        let form = [
+            ("client_id", ep.client_id.as_str()),
+            ("grant_type", "authorization_code"),
+            ("code", code.expose()),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier.expose()),
+            ("scope", scope.as_str()),
+        ];
+        self.token(&Self::token_url(ep), &form).await
+    }
+
+    /// Starts the device-code flow.
+    pub async fn device_code(&self, ep: &Endpoint) -> Result<DeviceCodeResponse, EntraError> {
+        let scope = Self::scope(ep);
+        let form = [("client_id", ep.client_id.as_str()), ("scope", scope.as_str())];
+        let url = Self::device_code_url(ep);
+        let (status, headers, body) = self.send(&url, &form).await?;
+        if status == 200 {
+            return serde_json::from_slice(&body).map_err(|_| bad(&url, status, &headers, "not a device-code answer"));
+        }
+        Err(refusal_or_bad(&url, status, &headers, &body))
+    }
+
+    /// One poll of the token endpoint for a device code.
+    pub async fn poll_device_code(&self, ep: &Endpoint, device_code: &Secret) -> Result<DevicePoll, EntraError> {
+        let form = [
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", ep.client_id.as_str()),
+            ("device_code", device_code.expose()),
+        ];
+        match self.token(&Self::token_url(ep), &form).await {
+            Ok(t) => Ok(DevicePoll::Done(t)),
+            Err(EntraError::Refused(r)) if r.body.error == "authorization_pending" => Ok(DevicePoll::Pending),
+            Err(EntraError::Refused(r)) if r.body.error == "slow_down" => Ok(DevicePoll::SlowDown),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn token(&self, url: &str, form: &[(&str, &str)]) -> Result<TokenResponse, EntraError> {
+        let (status, headers, body) = self.send(url, form).await?;
+        if status == 200 {
+            return parse_token(url, status, &headers, &body);
+        }
+        Err(refusal_or_bad(url, status, &headers, &body))
+    }
+
+    /// POSTs a form, retrying 429 and 5xx within the policy. Returns the final status and body.
+    async fn send(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, HeaderMap, Vec<u8>), EntraError> {
+        let started = tokio::time::Instant::now();
+        let mut backoff = self.retry.first_backoff;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(url, form).await;
+            let wait = match &outcome {
+                Ok((status, headers, _)) if *status == 429 || *status >= 500 => {
+                    retry_after(headers).unwrap_or(backoff)
+                }
+                Err(EntraError::Network { .. }) => backoff,
+                _ => return outcome,
+            };
+            let spent = started.elapsed();
+            if attempt >= self.retry.attempts || wait > self.retry.max_wait || spent + wait > self.retry.budget {
+                return match outcome {
+                    Ok((status, headers, body)) => Err(if status == 429 || status >= 500 {
+                        EntraError::Unavailable { url: url.to_string(), status, retry_after: retry_after(&headers) }
+                    } else {
+                        refusal_or_bad(url, status, &headers, &body)
+                    }),
+                    Err(e) => Err(e),
+                };
+            }
+            tracing::debug!(url, attempt, wait_ms = wait.as_millis() as u64, "retrying token request");
+            tokio::time::sleep(wait).await;
+            backoff = (backoff * 2).min(self.retry.max_wait);
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, HeaderMap, Vec<u8>), EntraError> {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let response = self
+            .http
+            .post(url)
+            .header("Accept", "application/json")
+            .header("client-request-id", &request_id)
+            .header("return-client-request-id", "true")
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(url, &e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = read_capped(response).await.map_err(|e| match e {
+            Capped::TooLarge => bad(url, status, &headers, "the answer is larger than 1 MiB"),
+            Capped::Transport(e) => self.transport_error(url, &e),
+        })?;
+        tracing::debug!(url, status, bytes = body.len(), "token endpoint answered");
+        Ok((status, headers, body))
+    }
+
+    fn transport_error(&self, url: &str, e: &reqwest::Error) -> EntraError {
+        if e.is_timeout() {
+            return EntraError::Timeout { url: url.to_string(), timeout: self.timeout };
+        }
+        // The innermost cause says what went wrong (refused, DNS, TLS); reqwest's own text does not.
+        let mut reason = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            reason = s.to_string();
+            source = s.source();
+        }
+        EntraError::Network { url: url.to_string(), reason }
+    }
+}
+
+enum Capped {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Capped> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Capped::Transport)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(Capped::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    v.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| "no content type".to_string(), |s| s.split(';').next().unwrap_or(s).trim().to_string())
+}
+
+/// Describes an unusable answer without quoting it: a body may hold a token.
+fn bad(url: &str, status: u16, headers: &HeaderMap, detail: &str) -> EntraError {
+    EntraError::BadResponse {
+        url: url.to_string(),
+        status,
+        content_type: content_type(headers),
+        detail: detail.to_string(),
+    }
+}
+
+fn parse_token(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> Result<TokenResponse, EntraError> {
+    if body.trim_ascii_start().starts_with(b"<") {
+        return Err(bad(url, status, headers, "an HTML page instead of JSON (a proxy, captive portal or wrong authority?)"));
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(_) => Err(bad(url, status, headers, "the body is not valid JSON")),
+        Ok(value) => match serde_json::from_value::<TokenResponse>(value) {
+            Ok(t) => Ok(t),
+            Err(_) => Err(bad(url, status, headers, "JSON without a usable access_token")),
+        },
+    }
+}
+
+fn refusal_or_bad(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> EntraError {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(mut err) if !err.error.is_empty() => {
+            if err.correlation_id.is_none() {
+                err.correlation_id = headers.get("client-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+            }
+            EntraError::Refused(Box::new(Refusal { http_status: status, body: err }))
+        }
+        _ if status == 429 || status >= 500 => EntraError::Unavailable {
+            url: url.to_string(),
+            status,
+            retry_after: retry_after(headers),
+        },
+        _ if body.trim_ascii_start().starts_with(b"<") => bad(url, status, headers, "an HTML page instead of an Entra error"),
+        _ => bad(url, status, headers, "not an Entra error body"),
+    }
+}
