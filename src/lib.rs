@@ -4,11 +4,12 @@
 //! format. It names no terminal or argument-parsing crate.
 
 pub mod atomic_file;
+pub mod broker;
+pub mod clipboard;
+pub mod diagnose;
+pub mod entra;
 pub mod paths;
 pub mod profile;
 pub mod region;
 pub mod secret;
-pub mod diagnose;
-pub mod entra;
 pub mod token;
-pub mod broker;

@@ -81,16 +81,116 @@ macro_rules! row {
 
 /// Every LCS instance with known values. `custom` is not listed: it has none.
 pub const REGIONS: [RegionInfo; 10] = [
-    row!(Global, "global", "United States / global", "lcs.dynamics.com", "https://lcsapi.lcs.dynamics.com", COMMERCIAL, Documented, Documented, Documented),
-    row!(Eu, "eu", "Europe", "eu.lcs.dynamics.com", "https://lcsapi.eu.lcs.dynamics.com", COMMERCIAL, Documented, Documented, Documented),
-    row!(Fr, "fr", "France", "fr.lcs.dynamics.com", "https://lcsapi.fr.lcs.dynamics.com", COMMERCIAL, Documented, Inferred, Documented),
-    row!(No, "no", "Norway", "no.lcs.dynamics.com", "https://lcsapi.no.lcs.dynamics.com", COMMERCIAL, Documented, Inferred, Documented),
-    row!(Sa, "sa", "South Africa", "sa.lcs.dynamics.com", "https://lcsapi.sa.lcs.dynamics.com", COMMERCIAL, Documented, Inferred, Documented),
-    row!(Ch, "ch", "Switzerland", "ch.lcs.dynamics.com", "https://lcsapi.ch.lcs.dynamics.com", COMMERCIAL, Documented, Inferred, Documented),
-    row!(Uae, "uae", "United Arab Emirates", "uae.lcs.dynamics.com", "https://lcsapi.uae.lcs.dynamics.com", COMMERCIAL, Documented, Inferred, Documented),
-    row!(Gcc, "gcc", "US Government Community Cloud", "gov.lcs.microsoftdynamics.us", "https://lcsapi.gov.lcs.microsoftdynamics.us", COMMERCIAL, Documented, Guessed, Inferred),
-    row!(GccHigh, "gcc-high", "US GCC High", "high.lcs.microsoftdynamics.us", "https://lcsapi.high.lcs.microsoftdynamics.us", "https://login.microsoftonline.us", Documented, Guessed, Guessed),
-    row!(China, "china", "China (21Vianet)", "lcs.dynamics.cn", "https://lcsapi.lcs.dynamics.cn", "https://login.partner.microsoftonline.cn", Inferred, Guessed, Guessed),
+    row!(
+        Global,
+        "global",
+        "United States / global",
+        "lcs.dynamics.com",
+        "https://lcsapi.lcs.dynamics.com",
+        COMMERCIAL,
+        Documented,
+        Documented,
+        Documented
+    ),
+    row!(
+        Eu,
+        "eu",
+        "Europe",
+        "eu.lcs.dynamics.com",
+        "https://lcsapi.eu.lcs.dynamics.com",
+        COMMERCIAL,
+        Documented,
+        Documented,
+        Documented
+    ),
+    row!(
+        Fr,
+        "fr",
+        "France",
+        "fr.lcs.dynamics.com",
+        "https://lcsapi.fr.lcs.dynamics.com",
+        COMMERCIAL,
+        Documented,
+        Inferred,
+        Documented
+    ),
+    row!(
+        No,
+        "no",
+        "Norway",
+        "no.lcs.dynamics.com",
+        "https://lcsapi.no.lcs.dynamics.com",
+        COMMERCIAL,
+        Documented,
+        Inferred,
+        Documented
+    ),
+    row!(
+        Sa,
+        "sa",
+        "South Africa",
+        "sa.lcs.dynamics.com",
+        "https://lcsapi.sa.lcs.dynamics.com",
+        COMMERCIAL,
+        Documented,
+        Inferred,
+        Documented
+    ),
+    row!(
+        Ch,
+        "ch",
+        "Switzerland",
+        "ch.lcs.dynamics.com",
+        "https://lcsapi.ch.lcs.dynamics.com",
+        COMMERCIAL,
+        Documented,
+        Inferred,
+        Documented
+    ),
+    row!(
+        Uae,
+        "uae",
+        "United Arab Emirates",
+        "uae.lcs.dynamics.com",
+        "https://lcsapi.uae.lcs.dynamics.com",
+        COMMERCIAL,
+        Documented,
+        Inferred,
+        Documented
+    ),
+    row!(
+        Gcc,
+        "gcc",
+        "US Government Community Cloud",
+        "gov.lcs.microsoftdynamics.us",
+        "https://lcsapi.gov.lcs.microsoftdynamics.us",
+        COMMERCIAL,
+        Documented,
+        Guessed,
+        Inferred
+    ),
+    row!(
+        GccHigh,
+        "gcc-high",
+        "US GCC High",
+        "high.lcs.microsoftdynamics.us",
+        "https://lcsapi.high.lcs.microsoftdynamics.us",
+        "https://login.microsoftonline.us",
+        Documented,
+        Guessed,
+        Guessed
+    ),
+    row!(
+        China,
+        "china",
+        "China (21Vianet)",
+        "lcs.dynamics.cn",
+        "https://lcsapi.lcs.dynamics.cn",
+        "https://login.partner.microsoftonline.cn",
+        Inferred,
+        Guessed,
+        Guessed
+    ),
 ];
 
 impl Region {
@@ -171,7 +271,10 @@ mod tests {
 
     #[test]
     fn api_host_order_matters() {
-        assert_eq!(Region::for_api_host("https://lcsapi.eu.lcs.dynamics.com"), Some(Region::Eu));
+        assert_eq!(
+            Region::for_api_host("https://lcsapi.eu.lcs.dynamics.com"),
+            Some(Region::Eu)
+        );
         assert_eq!(Region::for_api_host("https://eu.lcsapi.lcs.dynamics.com"), None);
     }
 }

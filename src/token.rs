@@ -118,13 +118,19 @@ impl Claims {
         let obj = value.as_object().ok_or(ClaimsError::BadPayload)?;
         let text = |k: &str| obj.get(k).and_then(serde_json::Value::as_str).map(str::to_string);
         let number = |k: &str| {
-            obj.get(k).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)).or_else(|| v.as_str()?.parse().ok()))
+            obj.get(k).and_then(|v| {
+                v.as_i64()
+                    .or_else(|| v.as_f64().map(|f| f as i64))
+                    .or_else(|| v.as_str()?.parse().ok())
+            })
         };
         Ok(Claims {
             aud: text("aud"),
             iss: text("iss"),
             tid: text("tid"),
-            user: text("upn").or_else(|| text("unique_name")).or_else(|| text("preferred_username")),
+            user: text("upn")
+                .or_else(|| text("unique_name"))
+                .or_else(|| text("preferred_username")),
             name: text("name"),
             scp: text("scp"),
             amr: obj
@@ -190,7 +196,9 @@ pub fn expiry(
         (Some(r), None) => Ok((r, None)),
         (None, Some(j)) => Ok((j, None)),
         (None, None) => Err(match expires_in {
-            Some(s) => format!("Entra answered an unusable lifetime (expires_in = {s}) and the token carries no exp claim"),
+            Some(s) => {
+                format!("Entra answered an unusable lifetime (expires_in = {s}) and the token carries no exp claim")
+            }
             None => "Entra's answer has no expires_in and the token carries no exp claim".to_string(),
         }),
     }
@@ -202,7 +210,11 @@ mod tests {
 
     fn jwt(payload: &str) -> String {
         let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        format!("{}.{}.sig", e.encode(r#"{"typ":"JWT","alg":"RS256"}"#), e.encode(payload))
+        format!(
+            "{}.{}.sig",
+            e.encode(r#"{"typ":"JWT","alg":"RS256"}"#),
+            e.encode(payload)
+        )
     }
 
     #[test]
@@ -242,7 +254,10 @@ mod tests {
     #[test]
     fn expiry_takes_the_earlier_end_and_flags_disagreement() {
         let t0 = Timestamp::from_second(1_000_000).unwrap();
-        let claims = Claims { exp: Some(1_000_000 + 3000), ..Claims::default() };
+        let claims = Claims {
+            exp: Some(1_000_000 + 3000),
+            ..Claims::default()
+        };
         let (end, warn) = expiry(t0, Some(4228), Some(&claims)).unwrap();
         assert_eq!(end.as_second(), 1_003_000);
         assert!(warn.unwrap().contains("clock"));

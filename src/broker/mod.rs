@@ -49,7 +49,11 @@ pub enum BrokerError {
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("profile '{profile}' needs a sign-in: {reason}; run `{command}`")]
-    SignInNeeded { profile: String, reason: String, command: String },
+    SignInNeeded {
+        profile: String,
+        reason: String,
+        command: String,
+    },
     #[error("{0}")]
     Unusable(String),
     #[error("cannot use {what}: {source}")]
@@ -75,7 +79,10 @@ pub struct NetSettings {
 
 impl Default for NetSettings {
     fn default() -> Self {
-        Self { timeout: Duration::from_secs(30), retry: RetryPolicy::default() }
+        Self {
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+        }
     }
 }
 
@@ -89,7 +96,13 @@ pub struct Broker {
 
 impl Broker {
     pub fn new(dir: ConfigDir, secrets: Arc<dyn SecretStore>, net: NetSettings) -> Self {
-        Self { states: StateStore::new(dir.clone()), dir, secrets, net, entra: OnceLock::new() }
+        Self {
+            states: StateStore::new(dir.clone()),
+            dir,
+            secrets,
+            net,
+            entra: OnceLock::new(),
+        }
     }
 
     pub fn states(&self) -> &StateStore {
@@ -109,44 +122,54 @@ impl Broker {
     }
 
     /// The cached token if it stays valid for `min_valid` (no network, no lock).
-    pub fn cached(&self, profile: &Profile, min_valid: Duration, now: Timestamp) -> Result<Option<Issued>, BrokerError> {
+    pub fn cached(
+        &self,
+        profile: &Profile,
+        min_valid: Duration,
+        now: Timestamp,
+    ) -> Result<Option<Issued>, BrokerError> {
         let name = profile.name.as_str();
         let state = self.states.load(name);
         let Some(meta) = state.token else { return Ok(None) };
         if TokenState::at(Some(meta.expires_at), now, min_valid, false) != TokenState::Valid {
             return Ok(None);
         }
-        Ok(self.secrets.get(name, SecretKind::AccessToken)?.map(|access_token| Issued {
-            access_token,
-            expires_at: meta.expires_at,
-            source: Source::Cache,
-            warnings: Vec::new(),
-        }))
+        Ok(self
+            .secrets
+            .get(name, SecretKind::AccessToken)?
+            .map(|access_token| Issued {
+                access_token,
+                expires_at: meta.expires_at,
+                source: Source::Cache,
+                warnings: Vec::new(),
+            }))
     }
 
     /// A token valid for at least `ask.min_valid`, fetching one if needed.
     pub async fn fresh(&self, profile: &Profile, ask: Ask) -> Result<Issued, BrokerError> {
         let started = Timestamp::now();
-        if !ask.force {
-            if let Some(t) = self.blocking_cached(profile, ask.min_valid, started).await? {
-                return Ok(t);
-            }
+        if !ask.force
+            && let Some(t) = self.blocking_cached(profile, ask.min_valid, started)?
+        {
+            return Ok(t);
         }
         let _lock = self.lock(profile).await?;
         // Another process may have fetched while this one waited for the lock.
         let state = self.states.load(profile.name.as_str());
         if let Some(meta) = &state.token {
             let fetched_meanwhile = meta.obtained_at >= started;
-            if fetched_meanwhile || !ask.force {
-                if let Some(mut t) = self.blocking_cached(profile, ask.min_valid, Timestamp::now()).await? {
-                    if fetched_meanwhile {
-                        t.source = Source::Joined;
-                    }
-                    return Ok(t);
+            if (fetched_meanwhile || !ask.force)
+                && let Some(mut t) = self.blocking_cached(profile, ask.min_valid, Timestamp::now())?
+            {
+                if fetched_meanwhile {
+                    t.source = Source::Joined;
                 }
+                return Ok(t);
             }
         }
-        let result = self.fetch(profile, ask.password, state.refresh_token.is_some(), false).await;
+        let result = self
+            .fetch(profile, ask.password, state.refresh_token.is_some(), false)
+            .await;
         self.record(profile, &result);
         result
     }
@@ -167,12 +190,18 @@ impl Broker {
         if forget_password {
             self.secrets.delete(profile, SecretKind::Password)?;
         }
-        self.states
-            .remove(profile)
-            .map_err(|source| BrokerError::Io { what: "the token state file".into(), source })
+        self.states.remove(profile).map_err(|source| BrokerError::Io {
+            what: "the token state file".into(),
+            source,
+        })
     }
 
-    async fn blocking_cached(&self, profile: &Profile, min_valid: Duration, now: Timestamp) -> Result<Option<Issued>, BrokerError> {
+    fn blocking_cached(
+        &self,
+        profile: &Profile,
+        min_valid: Duration,
+        now: Timestamp,
+    ) -> Result<Option<Issued>, BrokerError> {
         // Keyring reads are blocking calls; keep them off async worker threads.
         blocking(|| self.cached(profile, min_valid, now))
     }
@@ -182,33 +211,46 @@ impl Broker {
         let what = path.display().to_string();
         tokio::task::spawn_blocking(move || FileLock::acquire(&path))
             .await
-            .map_err(|e| BrokerError::Io { what: what.clone(), source: std::io::Error::other(e) })?
+            .map_err(|e| BrokerError::Io {
+                what: what.clone(),
+                source: std::io::Error::other(e),
+            })?
             .map_err(|source| BrokerError::Io { what, source })
     }
 
     /// Gets a new token: refresh token first (unless `sign_in`), then the password.
-    async fn fetch(&self, profile: &Profile, password: Option<Secret>, has_refresh: bool, sign_in: bool) -> Result<Issued, BrokerError> {
+    async fn fetch(
+        &self,
+        profile: &Profile,
+        password: Option<Secret>,
+        has_refresh: bool,
+        sign_in: bool,
+    ) -> Result<Issued, BrokerError> {
         let name = profile.name.as_str();
         let ep = profile.endpoint();
         let mut warnings = Vec::new();
-        if !sign_in && has_refresh {
-            if let Some(rt) = blocking(|| self.secrets.get(name, SecretKind::RefreshToken))? {
-                match self.entra()?.refresh(&ep, &rt).await {
-                    Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
-                    Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
-                        // The refresh token is dead (revoked, expired); fall through to a sign-in.
-                        blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
-                        let mut state = self.states.load(name);
-                        state.refresh_token = None;
-                        let _ = self.states.save(name, &state);
-                        let dx = r.diagnosis();
-                        warnings.push(format!("the refresh token was refused ({}); signing in again", dx.summary));
-                        if profile.flow != Flow::Password || (password.is_none() && !profile.remember_password) {
-                            return Err(EntraError::Refused(r).into());
-                        }
+        if !sign_in
+            && has_refresh
+            && let Some(rt) = blocking(|| self.secrets.get(name, SecretKind::RefreshToken))?
+        {
+            match self.entra()?.refresh(&ep, &rt).await {
+                Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
+                Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
+                    // The refresh token is dead (revoked, expired); fall through to a sign-in.
+                    blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
+                    let mut state = self.states.load(name);
+                    state.refresh_token = None;
+                    let _ = self.states.save(name, &state);
+                    let dx = r.diagnosis();
+                    warnings.push(format!(
+                        "the refresh token was refused ({}); signing in again",
+                        dx.summary
+                    ));
+                    if profile.flow != Flow::Password || (password.is_none() && !profile.remember_password) {
+                        return Err(EntraError::Refused(r).into());
                     }
-                    Err(e) => return Err(e.into()),
                 }
+                Err(e) => return Err(e.into()),
             }
         }
         match profile.flow {
@@ -218,27 +260,31 @@ impl Broker {
                     None if profile.remember_password => {
                         match blocking(|| self.secrets.get(name, SecretKind::Password))? {
                             Some(p) => (p, false),
-                            None => return Err(self.sign_in_needed(profile, "no password is remembered")),
+                            None => return Err(Self::sign_in_needed(profile, "no password is remembered")),
                         }
                     }
-                    None => return Err(self.sign_in_needed(profile, "there is no refresh token")),
+                    None => return Err(Self::sign_in_needed(profile, "there is no refresh token")),
                 };
                 let username = profile.username.as_deref().unwrap_or_default();
                 let resp = self.entra()?.password(&ep, username, &password).await?;
-                let remember = (typed && profile.remember_password).then_some(password);
+                let remember = (typed && profile.remember_password).then_some(&password);
                 self.store(profile, resp, Grant::Password, remember, warnings)
             }
-            Flow::DeviceCode | Flow::Browser => Err(self.sign_in_needed(profile, "there is no refresh token")),
+            Flow::DeviceCode | Flow::Browser => Err(Self::sign_in_needed(profile, "there is no refresh token")),
         }
     }
 
-    fn sign_in_needed(&self, profile: &Profile, reason: &str) -> BrokerError {
+    fn sign_in_needed(profile: &Profile, reason: &str) -> BrokerError {
         let name = profile.name.as_str();
         let command = match profile.flow {
             Flow::Password => format!("lcsauth login {name} --password-stdin"),
             Flow::DeviceCode | Flow::Browser => format!("lcsauth login {name}"),
         };
-        BrokerError::SignInNeeded { profile: name.to_string(), reason: reason.to_string(), command }
+        BrokerError::SignInNeeded {
+            profile: name.to_string(),
+            reason: reason.to_string(),
+            command,
+        }
     }
 
     /// Keeps what Entra answered: the refresh token first (it is the one that must never be
@@ -248,15 +294,18 @@ impl Broker {
         profile: &Profile,
         resp: TokenResponse,
         grant: Grant,
-        remember: Option<Secret>,
+        remember: Option<&Secret>,
         mut warnings: Vec<String>,
     ) -> Result<Issued, BrokerError> {
         let name = profile.name.as_str();
         let now = Timestamp::now();
         let claims = Claims::decode(resp.access_token.expose());
-        let (expires_at, mut warning) = token::expiry(now, resp.expires_in, claims.as_ref().ok()).map_err(BrokerError::Unusable)?;
+        let (expires_at, mut warning) =
+            token::expiry(now, resp.expires_in, claims.as_ref().ok()).map_err(BrokerError::Unusable)?;
         if expires_at <= now {
-            return Err(BrokerError::Unusable("Entra answered a token that has already expired".into()));
+            return Err(BrokerError::Unusable(
+                "Entra answered a token that has already expired".into(),
+            ));
         }
         if let Err(e) = &claims {
             warning = Some(e.to_string());
@@ -271,20 +320,33 @@ impl Broker {
                 self.secrets.set(name, SecretKind::RefreshToken, rt)?;
                 state.refresh_token = Some(RefreshMeta { obtained_at: now });
             }
-            if let Some(pw) = &remember {
+            if let Some(pw) = remember {
                 self.secrets.set(name, SecretKind::Password, pw)?;
             }
             if let Err(e) = self.secrets.set(name, SecretKind::AccessToken, &resp.access_token) {
-                warnings.push(format!("the access token was not cached ({e}); the next call signs in again"));
+                warnings.push(format!(
+                    "the access token was not cached ({e}); the next call signs in again"
+                ));
             }
             Ok(())
         })?;
-        state.token = Some(TokenMeta { expires_at, obtained_at: now, grant, claims, warning });
+        state.token = Some(TokenMeta {
+            expires_at,
+            obtained_at: now,
+            grant,
+            claims,
+            warning,
+        });
         state.last_error = None;
         if let Err(e) = self.states.save(name, &state) {
             warnings.push(format!("the token state was not saved: {e}"));
         }
-        Ok(Issued { access_token: resp.access_token, expires_at, source: Source::Fetched(grant), warnings })
+        Ok(Issued {
+            access_token: resp.access_token,
+            expires_at,
+            source: Source::Fetched(grant),
+            warnings,
+        })
     }
 
     /// Notes a failure in the profile's state so `status` and the board can explain it.
@@ -306,7 +368,12 @@ impl Broker {
         let state = self.states.load(profile.name.as_str());
         let expires_at = state.token.as_ref().map(|t| t.expires_at);
         let token_state = TokenState::at(expires_at, now, min_valid, state.last_error.is_some());
-        Status { token_state, expires_at, remaining: expires_at.map(|e| token::remaining(e, now)), state }
+        Status {
+            token_state,
+            expires_at,
+            remaining: expires_at.map(|e| token::remaining(e, now)),
+            state,
+        }
     }
 }
 

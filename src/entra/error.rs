@@ -30,7 +30,11 @@ impl Refusal {
 
     /// The first line of Entra's description, without the trace lines it repeats.
     pub fn description_line(&self) -> Option<&str> {
-        self.body.error_description.as_deref().and_then(|d| d.lines().next()).map(str::trim)
+        self.body
+            .error_description
+            .as_deref()
+            .and_then(|d| d.lines().next())
+            .map(str::trim)
     }
 }
 
@@ -38,7 +42,11 @@ impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dx = self.diagnosis();
         match self.code() {
-            Some(code) => write!(f, "Entra refused the sign-in: {} (AADSTS{code}, {})", dx.summary, self.body.error),
+            Some(code) => write!(
+                f,
+                "Entra refused the sign-in: {} (AADSTS{code}, {})",
+                dx.summary, self.body.error
+            ),
             None => write!(f, "Entra refused the sign-in: {} ({})", dx.summary, self.body.error),
         }
     }
@@ -53,9 +61,18 @@ pub enum EntraError {
     #[error("no answer from {url} within {}s", timeout.as_secs())]
     Timeout { url: String, timeout: Duration },
     #[error("{url} is unavailable (HTTP {status}){}", retry_after.map(|d| format!("; it asks to retry after {}s", d.as_secs())).unwrap_or_default())]
-    Unavailable { url: String, status: u16, retry_after: Option<Duration> },
+    Unavailable {
+        url: String,
+        status: u16,
+        retry_after: Option<Duration>,
+    },
     #[error("unexpected answer from {url} (HTTP {status}, {content_type}): {detail}")]
-    BadResponse { url: String, status: u16, content_type: String, detail: String },
+    BadResponse {
+        url: String,
+        status: u16,
+        content_type: String,
+        detail: String,
+    },
     #[error("cannot start the HTTP client: {0}")]
     Client(String),
 }
@@ -70,6 +87,9 @@ impl EntraError {
 
     /// True when the identity provider could not be reached or did not answer usefully.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, Self::Network { .. } | Self::Timeout { .. } | Self::Unavailable { .. } | Self::BadResponse { .. })
+        matches!(
+            self,
+            Self::Network { .. } | Self::Timeout { .. } | Self::Unavailable { .. } | Self::BadResponse { .. }
+        )
     }
 }

@@ -82,7 +82,11 @@ impl EntraClient {
     }
 
     pub fn device_code_url(ep: &Endpoint) -> String {
-        format!("{}/{}/oauth2/v2.0/devicecode", ep.authority.trim_end_matches('/'), ep.tenant)
+        format!(
+            "{}/{}/oauth2/v2.0/devicecode",
+            ep.authority.trim_end_matches('/'),
+            ep.tenant
+        )
     }
 
     fn scope(ep: &Endpoint) -> String {
@@ -90,7 +94,12 @@ impl EntraClient {
     }
 
     /// The password grant (ROPC), as in the vendor article.
-    pub async fn password(&self, ep: &Endpoint, username: &str, password: &Secret) -> Result<TokenResponse, EntraError> {
+    pub async fn password(
+        &self,
+        ep: &Endpoint,
+        username: &str,
+        password: &Secret,
+    ) -> Result<TokenResponse, EntraError> {
         let scope = Self::scope(ep);
         let form = [
             ("client_id", ep.client_id.as_str()),
@@ -177,9 +186,7 @@ impl EntraClient {
         loop {
             let outcome = self.send_once(url, form).await;
             let wait = match &outcome {
-                Ok((status, headers, _)) if *status == 429 || *status >= 500 => {
-                    retry_after(headers).unwrap_or(backoff)
-                }
+                Ok((status, headers, _)) if *status == 429 || *status >= 500 => retry_after(headers).unwrap_or(backoff),
                 Err(EntraError::Network { .. }) => backoff,
                 _ => return outcome,
             };
@@ -187,14 +194,23 @@ impl EntraClient {
             if attempt >= self.retry.attempts || wait > self.retry.max_wait || spent + wait > self.retry.budget {
                 return match outcome {
                     Ok((status, headers, body)) => Err(if status == 429 || status >= 500 {
-                        EntraError::Unavailable { url: url.to_string(), status, retry_after: retry_after(&headers) }
+                        EntraError::Unavailable {
+                            url: url.to_string(),
+                            status,
+                            retry_after: retry_after(&headers),
+                        }
                     } else {
                         refusal_or_bad(url, status, &headers, &body)
                     }),
                     Err(e) => Err(e),
                 };
             }
-            tracing::debug!(url, attempt, wait_ms = wait.as_millis() as u64, "retrying token request");
+            tracing::debug!(
+                url,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retrying token request"
+            );
             tokio::time::sleep(wait).await;
             backoff = (backoff * 2).min(self.retry.max_wait);
             attempt += 1;
@@ -225,7 +241,10 @@ impl EntraClient {
 
     fn transport_error(&self, url: &str, e: &reqwest::Error) -> EntraError {
         if e.is_timeout() {
-            return EntraError::Timeout { url: url.to_string(), timeout: self.timeout };
+            return EntraError::Timeout {
+                url: url.to_string(),
+                timeout: self.timeout,
+            };
         }
         // The innermost cause says what went wrong (refused, DNS, TLS); reqwest's own text does not.
         let mut reason = e.to_string();
@@ -234,7 +253,10 @@ impl EntraClient {
             reason = s.to_string();
             source = s.source();
         }
-        EntraError::Network { url: url.to_string(), reason }
+        EntraError::Network {
+            url: url.to_string(),
+            reason,
+        }
     }
 }
 
@@ -260,10 +282,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn content_type(headers: &HeaderMap) -> String {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map_or_else(|| "no content type".to_string(), |s| s.split(';').next().unwrap_or(s).trim().to_string())
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map_or_else(
+        || "no content type".to_string(),
+        |s| s.split(';').next().unwrap_or(s).trim().to_string(),
+    )
 }
 
 /// Describes an unusable answer without quoting it: a body may hold a token.
@@ -278,7 +300,12 @@ fn bad(url: &str, status: u16, headers: &HeaderMap, detail: &str) -> EntraError 
 
 fn parse_token(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> Result<TokenResponse, EntraError> {
     if body.trim_ascii_start().starts_with(b"<") {
-        return Err(bad(url, status, headers, "an HTML page instead of JSON (a proxy, captive portal or wrong authority?)"));
+        return Err(bad(
+            url,
+            status,
+            headers,
+            "an HTML page instead of JSON (a proxy, captive portal or wrong authority?)",
+        ));
     }
     match serde_json::from_slice::<serde_json::Value>(body) {
         Err(_) => Err(bad(url, status, headers, "the body is not valid JSON")),
@@ -293,16 +320,24 @@ fn refusal_or_bad(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> E
     match serde_json::from_slice::<ErrorBody>(body) {
         Ok(mut err) if !err.error.is_empty() => {
             if err.correlation_id.is_none() {
-                err.correlation_id = headers.get("client-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+                err.correlation_id = headers
+                    .get("client-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
             }
-            EntraError::Refused(Box::new(Refusal { http_status: status, body: err }))
+            EntraError::Refused(Box::new(Refusal {
+                http_status: status,
+                body: err,
+            }))
         }
         _ if status == 429 || status >= 500 => EntraError::Unavailable {
             url: url.to_string(),
             status,
             retry_after: retry_after(headers),
         },
-        _ if body.trim_ascii_start().starts_with(b"<") => bad(url, status, headers, "an HTML page instead of an Entra error"),
+        _ if body.trim_ascii_start().starts_with(b"<") => {
+            bad(url, status, headers, "an HTML page instead of an Entra error")
+        }
         _ => bad(url, status, headers, "not an Entra error body"),
     }
 }

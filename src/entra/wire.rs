@@ -87,7 +87,11 @@ fn lenient_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 
 fn lenient_codes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
     let raw = Option::<Vec<IntOrText>>::deserialize(d)?.unwrap_or_default();
-    Ok(raw.into_iter().filter_map(to_int).filter_map(|i| u32::try_from(i).ok()).collect())
+    Ok(raw
+        .into_iter()
+        .filter_map(to_int)
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect())
 }
 
 fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
@@ -99,7 +103,9 @@ fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
 }
 
 fn optional_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()).map(Secret::new))
+    Ok(Option::<String>::deserialize(d)?
+        .filter(|s| !s.is_empty())
+        .map(Secret::new))
 }
 
 #[cfg(test)]
@@ -118,8 +124,10 @@ mod tests {
 
     #[test]
     fn numbers_sent_as_strings_are_accepted() {
-        let r: TokenResponse =
-            serde_json::from_str(r#"{"expires_in":"3599","expires_on":"1700000000","access_token":"x","refresh_token":"y"}"#).unwrap();
+        let r: TokenResponse = serde_json::from_str(
+            r#"{"expires_in":"3599","expires_on":"1700000000","access_token":"x","refresh_token":"y"}"#,
+        )
+        .unwrap();
         assert_eq!(r.expires_in, Some(3599));
         assert_eq!(r.expires_on, Some(1_700_000_000));
         assert_eq!(r.refresh_token.unwrap().expose(), "y");

@@ -45,7 +45,10 @@ impl FromStr for ProfileName {
         if s.is_empty() || s.len() > 64 {
             return Err(format!("profile name {s:?} must be 1 to 64 characters long"));
         }
-        if let Some(bad) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        if let Some(bad) = s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        {
             return Err(format!(
                 "profile name {s:?} contains {bad:?}; use only letters, digits, '.', '_' and '-'"
             ));
@@ -61,7 +64,10 @@ impl FromStr for ProfileName {
 pub fn is_guid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// An app registration (client) id: a GUID, kept in lower case.
@@ -158,7 +164,9 @@ impl FromStr for Flow {
             "password" => Ok(Self::Password),
             "device-code" => Ok(Self::DeviceCode),
             "browser" => Ok(Self::Browser),
-            other => Err(format!("unknown flow {other:?}; expected password, device-code or browser")),
+            other => Err(format!(
+                "unknown flow {other:?}; expected password, device-code or browser"
+            )),
         }
     }
 }
@@ -256,7 +264,12 @@ mod tests {
         assert!("http://127.0.0.1:8080".parse::<BaseUrl>().is_ok());
         assert!("http://localhost:1".parse::<BaseUrl>().is_ok());
         assert!("http://[::1]:9".parse::<BaseUrl>().is_ok());
-        assert!("http://login.example.com".parse::<BaseUrl>().unwrap_err().contains("not loopback"));
+        assert!(
+            "http://login.example.com"
+                .parse::<BaseUrl>()
+                .unwrap_err()
+                .contains("not loopback")
+        );
         assert!("ftp://x".parse::<BaseUrl>().is_err());
         assert_eq!(
             "https://login.microsoftonline.us/".parse::<BaseUrl>().unwrap().as_str(),

@@ -73,18 +73,18 @@ impl Profile {
                 _ => {}
             }
         }
-        if let Some(user) = &self.username {
-            if user.trim() != user || user.chars().any(char::is_whitespace) {
-                return Err(format!("profile '{}': username {user:?} contains spaces", self.name));
-            }
+        if let Some(user) = &self.username
+            && (user.trim() != user || user.chars().any(char::is_whitespace))
+        {
+            return Err(format!("profile '{}': username {user:?} contains spaces", self.name));
         }
-        if let Some(scope) = &self.scope {
-            if scope.trim().is_empty() || scope.contains(char::is_whitespace) {
-                return Err(format!(
-                    "profile '{}': scope {scope:?} must be one scope without spaces, like https://lcsapi.lcs.dynamics.com//.default",
-                    self.name
-                ));
-            }
+        if let Some(scope) = &self.scope
+            && (scope.trim().is_empty() || scope.contains(char::is_whitespace))
+        {
+            return Err(format!(
+                "profile '{}': scope {scope:?} must be one scope without spaces, like https://lcsapi.lcs.dynamics.com//.default",
+                self.name
+            ));
         }
         if self.remember_password && self.flow != Flow::Password {
             return Err(format!(
@@ -131,6 +131,9 @@ pub struct Settings {
     /// `copy` clears the clipboard after this long, if it still holds the token.
     #[serde(default = "default_clear_after", with = "duration_text")]
     pub clear_after: Duration,
+    /// How long to wait for an answer from Entra.
+    #[serde(default = "default_http_timeout", with = "duration_text")]
+    pub http_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -138,12 +141,17 @@ impl Default for Settings {
         Self {
             min_valid: default_min_valid(),
             clear_after: default_clear_after(),
+            http_timeout: default_http_timeout(),
         }
     }
 }
 
 fn default_min_valid() -> Duration {
     Duration::from_secs(15 * 60)
+}
+
+fn default_http_timeout() -> Duration {
+    Duration::from_secs(30)
 }
 
 fn default_clear_after() -> Duration {
@@ -171,8 +179,7 @@ pub mod duration_text {
         if let Ok(secs) = t.parse::<u64>() {
             return Ok(Duration::from_secs(secs));
         }
-        humantime::parse_duration(t)
-            .map_err(|e| format!("{text:?} is not a duration like 15m, 45s or 1h30m ({e})"))
+        humantime::parse_duration(t).map_err(|e| format!("{text:?} is not a duration like 15m, 45s or 1h30m ({e})"))
     }
 }
 

@@ -51,9 +51,7 @@ pub enum ConfigError {
     Exists(String),
     #[error("{0}")]
     Rejected(String),
-    #[error(
-        "no profile selected: pass a NAME, set LCSAUTH_PROFILE, or choose a default with `lcsauth use NAME`"
-    )]
+    #[error("no profile selected: pass a NAME, set LCSAUTH_PROFILE, or choose a default with `lcsauth use NAME`")]
     NoneSelected,
 }
 
@@ -89,7 +87,10 @@ impl Config {
                     message: format!("duplicate profile name '{}'", profile.name),
                 });
             }
-            profile.validate().map_err(|message| ConfigError::Invalid { location: at(start), message })?;
+            profile.validate().map_err(|message| ConfigError::Invalid {
+                location: at(start),
+                message,
+            })?;
             profiles.push(profile);
         }
         let default_profile = match raw.default_profile {
@@ -236,7 +237,10 @@ impl ProfileStore {
     /// Nothing is written when loading or `change` fails.
     pub fn update<T>(&self, change: impl FnOnce(&mut Config) -> Result<T, ConfigError>) -> Result<T, ConfigError> {
         let lock_path = self.dir.config_lock();
-        let _lock = FileLock::acquire(&lock_path).map_err(|source| ConfigError::Write { path: lock_path, source })?;
+        let _lock = FileLock::acquire(&lock_path).map_err(|source| ConfigError::Write {
+            path: lock_path,
+            source,
+        })?;
         let mut config = self.load()?;
         let out = change(&mut config)?;
         self.save(&config)?;
@@ -298,7 +302,9 @@ username = "ops@contoso.com"
 
     #[test]
     fn duplicate_names_are_refused_at_the_second_table() {
-        let text = format!("{GOOD}\n[[profile]]\nname = \"a\"\ntenant = \"organizations\"\nclient_id = \"0a1b2c3d-4e5f-6789-abcd-ef0123456789\"\nflow = \"device-code\"\n");
+        let text = format!(
+            "{GOOD}\n[[profile]]\nname = \"a\"\ntenant = \"organizations\"\nclient_id = \"0a1b2c3d-4e5f-6789-abcd-ef0123456789\"\nflow = \"device-code\"\n"
+        );
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("duplicate profile name 'a'"), "{err}");
         assert!(err.starts_with("profiles.toml:14:1: "), "{err}");

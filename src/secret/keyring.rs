@@ -47,14 +47,17 @@ struct Backend {
 /// as the home of the access token.
 pub struct OsKeyring {
     choice: KeyringChoice,
+    namespace: Option<String>,
     persistent: OnceLock<Result<Backend, StoreError>>,
     cache: OnceLock<Result<Backend, StoreError>>,
 }
 
 impl OsKeyring {
-    pub fn new(choice: KeyringChoice) -> Self {
+    /// `namespace` separates secrets of different config directories (see [`super::namespace_for`]).
+    pub fn new(choice: KeyringChoice, namespace: Option<String>) -> Self {
         Self {
             choice,
+            namespace,
             persistent: OnceLock::new(),
             cache: OnceLock::new(),
         }
@@ -71,10 +74,12 @@ impl OsKeyring {
         if kind.is_long_lived() || !cfg!(target_os = "linux") {
             return self.persistent();
         }
-        self.cache
-            .get_or_init(open_keyutils)
-            .as_ref()
-            .map_err(clone_error)
+        self.cache.get_or_init(open_keyutils).as_ref().map_err(clone_error)
+    }
+
+    fn entry(&self, backend: &Backend, profile: &str, kind: SecretKind) -> Result<Entry, StoreError> {
+        let user = entry_user(profile, kind, self.namespace.as_deref());
+        Entry::new_in_store(&backend.store, SERVICE, &user).map_err(|e| map_error(backend.name, e))
     }
 
     /// Opens the persistent store now and says which one answered (for `doctor` and messages).
@@ -97,7 +102,7 @@ impl SecretStore for OsKeyring {
 
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, StoreError> {
         let backend = self.backend_for(kind)?;
-        let entry = entry(backend, profile, kind)?;
+        let entry = self.entry(backend, profile, kind)?;
         match entry.get_password() {
             Ok(value) => Ok(Some(Secret::new(value))),
             Err(keyring_core::Error::NoEntry) => Ok(None),
@@ -107,14 +112,14 @@ impl SecretStore for OsKeyring {
 
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), StoreError> {
         let backend = self.backend_for(kind)?;
-        entry(backend, profile, kind)?
+        self.entry(backend, profile, kind)?
             .set_password(value.expose())
             .map_err(|e| map_error(backend.name, e))
     }
 
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError> {
         let backend = self.backend_for(kind)?;
-        match entry(backend, profile, kind)?.delete_credential() {
+        match self.entry(backend, profile, kind)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_error(backend.name, e)),
         }
@@ -123,11 +128,6 @@ impl SecretStore for OsKeyring {
     fn persistence_note(&self) -> Option<String> {
         self.persistent().ok().and_then(|b| b.note.clone())
     }
-}
-
-fn entry(backend: &Backend, profile: &str, kind: SecretKind) -> Result<Entry, StoreError> {
-    Entry::new_in_store(&backend.store, SERVICE, &entry_user(profile, kind))
-        .map_err(|e| map_error(backend.name, e))
 }
 
 fn clone_error(e: &StoreError) -> StoreError {
@@ -229,14 +229,22 @@ fn open_keyutils() -> Result<Backend, StoreError> {
 #[cfg(target_os = "macos")]
 fn open_persistent(_: KeyringChoice) -> Result<Backend, StoreError> {
     apple_native_keyring_store::keychain::Store::new()
-        .map(|store| Backend { store, name: "macOS Keychain", note: None })
+        .map(|store| Backend {
+            store,
+            name: "macOS Keychain",
+            note: None,
+        })
         .map_err(|e| map_error("macOS Keychain", e))
 }
 
 #[cfg(target_os = "windows")]
 fn open_persistent(_: KeyringChoice) -> Result<Backend, StoreError> {
     windows_native_keyring_store::Store::new()
-        .map(|store| Backend { store, name: "Windows Credential Manager", note: None })
+        .map(|store| Backend {
+            store,
+            name: "Windows Credential Manager",
+            note: None,
+        })
         .map_err(|e| map_error("Windows Credential Manager", e))
 }
 

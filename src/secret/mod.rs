@@ -87,10 +87,7 @@ pub enum StoreError {
         fix: &'static str,
     },
     #[error("the {backend} keyring failed: {reason}")]
-    Failed {
-        backend: &'static str,
-        reason: String,
-    },
+    Failed { backend: &'static str, reason: String },
 }
 
 impl StoreError {
@@ -117,9 +114,25 @@ pub trait SecretStore: Send + Sync {
     }
 }
 
-/// The keyring user field for a profile's secret: `<profile>/<kind>`.
-pub fn entry_user(profile: &str, kind: SecretKind) -> String {
-    format!("{profile}/{}", kind.label())
+/// The keyring user field for a profile's secret: `<profile>/<kind>`, plus `@<namespace>` when
+/// the config directory is not the default one, so separate config directories never share
+/// secrets.
+pub fn entry_user(profile: &str, kind: SecretKind, namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("{profile}/{}@{ns}", kind.label()),
+        None => format!("{profile}/{}", kind.label()),
+    }
+}
+
+/// A short, stable namespace for a config directory (FNV-1a of its path).
+pub fn namespace_for(dir: &std::path::Path) -> String {
+    let path = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in path.as_os_str().as_encoded_bytes() {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -1,0 +1,100 @@
+//! `login` and `logout`.
+
+use jiff::Timestamp;
+
+use lcsauth::broker::Issued;
+use lcsauth::profile::{Flow, Profile};
+
+use super::report::{Exit, Failure};
+use super::{Ctx, for_profile, human_duration, password_from_stdin, password_from_tty, runtime};
+
+pub fn login(ctx: &Ctx, name: Option<&str>, password_stdin: bool) -> Result<(), Failure> {
+    let config = ctx.config()?;
+    let profile = ctx.select(&config, name)?.clone();
+    let password = match (profile.flow, password_stdin) {
+        (Flow::Password, true) => Some(password_from_stdin()?),
+        (_, true) => {
+            return Err(Failure::usage(format!(
+                "profile '{}' signs in with the {} flow, which takes no password",
+                profile.name, profile.flow
+            )));
+        }
+        _ => None,
+    };
+    sign_in(ctx, &profile, password)
+}
+
+/// Signs in with the profile's flow; for the password flow without a password given, uses the
+/// remembered one or asks on the terminal.
+pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::Secret>) -> Result<(), Failure> {
+    let config = ctx.config()?;
+    let broker = ctx.broker(&config.settings)?;
+    let name = profile.name.as_str();
+    let password = match (profile.flow, password) {
+        (Flow::Password, Some(p)) => Some(p),
+        (Flow::Password, None) => {
+            let remembered = if profile.remember_password {
+                broker.secrets().get(name, lcsauth::secret::SecretKind::Password)?
+            } else {
+                None
+            };
+            match remembered {
+                Some(p) => Some(p),
+                None => Some(password_from_tty(profile)?.ok_or_else(|| {
+                    Failure::new(
+                        Exit::SignInNeeded,
+                        format!(
+                            "profile '{name}' needs a password: pipe it in with `lcsauth login {name} --password-stdin`"
+                        ),
+                    )
+                })?),
+            }
+        }
+        (Flow::DeviceCode | Flow::Browser, _) => {
+            return Err(Failure::new(
+                Exit::Usage,
+                format!(
+                    "the {} flow is not available in this version; use --flow password",
+                    profile.flow
+                ),
+            ));
+        }
+    };
+    let rt = runtime()?;
+    let issued = rt
+        .block_on(broker.login(profile, password))
+        .map_err(|e| for_profile(e.into(), name))?;
+    announce(profile, &issued);
+    if let Some(note) = broker.secrets().persistence_note() {
+        eprintln!("note: {note}");
+    }
+    Ok(())
+}
+
+/// Tells the user on stderr what they got.
+pub fn announce(profile: &Profile, issued: &Issued) {
+    for w in &issued.warnings {
+        eprintln!("warning: {w}");
+    }
+    let left = lcsauth::token::remaining(issued.expires_at, Timestamp::now());
+    eprintln!(
+        "Signed in to '{}': token valid until {} ({} left).",
+        profile.name,
+        issued.expires_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        human_duration(left)
+    );
+}
+
+pub fn logout(ctx: &Ctx, name: Option<&str>, forget_password: bool) -> Result<(), Failure> {
+    let config = ctx.config()?;
+    let profile = ctx.select(&config, name)?;
+    ctx.broker(&config.settings)?
+        .logout(profile.name.as_str(), forget_password)?;
+    let kept = if profile.remember_password && !forget_password {
+        " The remembered password was kept (--forget-password removes it)."
+    } else {
+        ""
+    };
+    eprintln!("Removed the tokens of '{}'.{kept}", profile.name);
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! The command-line front end: one small module per command; each only calls the core and
+//! formats what it returns.
+
+/// `println!` that returns an error instead of panicking when stdout is closed.
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock())?
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+pub mod args;
+pub mod clipboard_serve;
+pub mod login;
+pub mod profile_cmd;
+pub mod regions;
+pub mod report;
+pub mod status;
+pub mod token_cmd;
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+use std::time::Duration;
+
+use lcsauth::broker::{Broker, NetSettings};
+use lcsauth::paths::ConfigDir;
+use lcsauth::profile::store::{Config, ProfileStore};
+use lcsauth::profile::{Profile, Settings};
+use lcsauth::secret::keyring::{KeyringChoice, OsKeyring};
+use lcsauth::secret::{Secret, SecretStore, namespace_for};
+
+use args::{Command, ProfileCommand};
+use report::{Exit, Failure};
+
+/// What every command needs: where the files are and how to reach the keyring.
+pub struct Ctx {
+    pub dir: ConfigDir,
+    pub profiles: ProfileStore,
+    /// `LCSAUTH_PROFILE`: the profile for commands that take an optional NAME.
+    pub env_profile: Option<String>,
+}
+
+impl Ctx {
+    pub fn from_env() -> Result<Self, Failure> {
+        let dir = ConfigDir::from_env().ok_or_else(|| {
+            Failure::new(
+                Exit::Failure,
+                "cannot find a config directory: set LCSAUTH_CONFIG_DIR or HOME",
+            )
+        })?;
+        Ok(Self {
+            profiles: ProfileStore::new(dir.clone()),
+            dir,
+            env_profile: std::env::var("LCSAUTH_PROFILE").ok().filter(|s| !s.is_empty()),
+        })
+    }
+
+    /// Loads `profiles.toml`, printing its warnings.
+    pub fn config(&self) -> Result<Config, Failure> {
+        let config = self.profiles.load()?;
+        for w in &config.warnings {
+            eprintln!("warning: {w}");
+        }
+        Ok(config)
+    }
+
+    pub fn select<'c>(&self, config: &'c Config, name: Option<&str>) -> Result<&'c Profile, Failure> {
+        Ok(config.select(name, self.env_profile.as_deref())?)
+    }
+
+    pub fn secrets(&self) -> Result<Arc<dyn SecretStore>, Failure> {
+        let choice = KeyringChoice::from_env()?;
+        let namespace = std::env::var_os("LCSAUTH_CONFIG_DIR")
+            .is_some()
+            .then(|| namespace_for(self.dir.root()));
+        Ok(Arc::new(OsKeyring::new(choice, namespace)))
+    }
+
+    pub fn broker(&self, settings: &Settings) -> Result<Broker, Failure> {
+        let net = NetSettings {
+            timeout: settings.http_timeout,
+            ..NetSettings::default()
+        };
+        Ok(Broker::new(self.dir.clone(), self.secrets()?, net))
+    }
+}
+
+/// Runs one command.
+pub fn run(command: Command) -> Result<(), Failure> {
+    if let Command::ClipboardServe { clear_after } = command {
+        return clipboard_serve::run(clear_after);
+    }
+    if let Command::Completions { shell } = command {
+        regions::completions(shell);
+        return Ok(());
+    }
+    if let Command::Regions { json } = command {
+        return regions::run(json);
+    }
+    let ctx = Ctx::from_env()?;
+    match command {
+        Command::Profile(p) => match p {
+            ProfileCommand::Add {
+                name,
+                fields,
+                password_stdin,
+            } => profile_cmd::add(&ctx, name, fields, password_stdin),
+            ProfileCommand::List { json } => profile_cmd::list(&ctx, json),
+            ProfileCommand::Show { name, json } => profile_cmd::show(&ctx, &name, json),
+            ProfileCommand::Edit { name, rename, fields } => profile_cmd::edit(&ctx, &name, rename, fields),
+            ProfileCommand::Remove { name } => profile_cmd::remove(&ctx, &name),
+        },
+        Command::Use { name } => profile_cmd::use_default(&ctx, &name),
+        Command::Login { name, password_stdin } => login::login(&ctx, name.as_deref(), password_stdin),
+        Command::Logout { name, forget_password } => login::logout(&ctx, name.as_deref(), forget_password),
+        Command::Token(a) => token_cmd::token(&ctx, &a),
+        Command::Copy(a) => token_cmd::copy(&ctx, &a),
+        Command::Status { json } => status::run(&ctx, json),
+        Command::Regions { .. } | Command::Completions { .. } | Command::ClipboardServe { .. } => Ok(()),
+    }
+}
+
+/// A runtime for the commands that talk to the network.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Exit::Failure, format!("cannot start the async runtime: {e}")))
+}
+
+/// Reads one line of standard input as a password (`--password-stdin`).
+pub fn password_from_stdin() -> Result<Secret, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::usage(format!("cannot read the password from standard input: {e}")))?;
+    let password = line.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        return Err(Failure::usage("--password-stdin read an empty password"));
+    }
+    let secret = Secret::new(password);
+    zeroize::Zeroize::zeroize(&mut line);
+    Ok(secret)
+}
+
+/// Asks for the password on the terminal without echo, when there is a terminal.
+pub fn password_from_tty(profile: &Profile) -> Result<Option<Secret>, Failure> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Ok(None);
+    }
+    let user = profile.username.as_deref().unwrap_or("?");
+    let prompt = format!("Password for {user} ({}): ", profile.name);
+    let password = rpassword::prompt_password(prompt)
+        .map_err(|e| Failure::usage(format!("cannot read the password from the terminal: {e}")))?;
+    Ok(Some(Secret::new(password)).filter(|s| !s.is_empty()))
+}
+
+/// "1h 05m", "12m 30s", "45s": time left as people read it.
+pub fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, sec) => format!("{m}m {sec:02}s"),
+        (h, m, _) => format!("{h}h {m:02}m"),
+    }
+}
+
+/// Substitutes the profile name into the `NAME` placeholders of a diagnosis.
+pub fn for_profile(mut f: Failure, name: &str) -> Failure {
+    f.message = f.message.replace(" NAME", &format!(" {name}"));
+    f
+}

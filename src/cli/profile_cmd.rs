@@ -1,0 +1,256 @@
+//! `profile add|list|show|edit|remove` and `use`.
+
+use jiff::Timestamp;
+use serde_json::json;
+
+use lcsauth::profile::store::ConfigError;
+use lcsauth::profile::{Flow, Profile, ProfileName};
+use lcsauth::region::Region;
+
+use super::args::ProfileFields;
+use super::report::Failure;
+use super::{Ctx, human_duration, login, password_from_stdin, status};
+
+pub fn add(ctx: &Ctx, name: ProfileName, f: ProfileFields, password_stdin: bool) -> Result<(), Failure> {
+    let (Some(tenant), Some(client_id)) = (f.tenant.clone(), f.client_id.clone()) else {
+        return Err(Failure::usage("profile add needs --tenant and --client-id"));
+    };
+    let password = if password_stdin {
+        Some(password_from_stdin()?)
+    } else {
+        None
+    };
+    let mut profile = Profile {
+        name,
+        tenant,
+        client_id,
+        region: Region::Global,
+        username: None,
+        flow: Flow::Password,
+        authority: None,
+        scope: None,
+        api_host: None,
+        project_id: None,
+        remember_password: false,
+    };
+    apply(&mut profile, f);
+    if profile.flow == Flow::Password && profile.username.is_none() && password.is_none() {
+        // The password flow needs a username; a profile without one is most likely meant for
+        // an interactive flow.
+        return Err(Failure::usage(format!(
+            "profile '{}': the password flow needs --username (or choose --flow device-code)",
+            profile.name
+        )));
+    }
+    let added = profile.clone();
+    ctx.profiles.update(|config| {
+        config.add(profile)?;
+        if config.profiles.len() == 1 {
+            config.default_profile = Some(config.profiles[0].name.clone());
+        }
+        Ok(())
+    })?;
+    eprintln!(
+        "Added profile '{}' ({}, {}).",
+        added.name,
+        added.region,
+        added.endpoint().api_host
+    );
+    if let Some(password) = password {
+        login::sign_in(ctx, &added, Some(password))?;
+    }
+    Ok(())
+}
+
+/// Applies the flags that were given.
+fn apply(p: &mut Profile, f: ProfileFields) {
+    if let Some(v) = f.tenant {
+        p.tenant = v;
+    }
+    if let Some(v) = f.client_id {
+        p.client_id = v;
+    }
+    if let Some(v) = f.region {
+        p.region = v;
+    }
+    if let Some(v) = f.username {
+        p.username = Some(v.trim().to_string()).filter(|u| !u.is_empty());
+    }
+    if let Some(v) = f.flow {
+        p.flow = v;
+    }
+    if let Some(v) = f.authority {
+        p.authority = v;
+    }
+    if let Some(v) = f.scope {
+        p.scope = v;
+    }
+    if let Some(v) = f.api_host {
+        p.api_host = v;
+    }
+    if let Some(v) = f.project_id {
+        p.project_id = v;
+    }
+    if let Some(v) = f.remember_password {
+        p.remember_password = v;
+    }
+}
+
+pub fn list(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
+    let config = ctx.config()?;
+    let default = config.default_profile.as_ref().map(ProfileName::as_str);
+    if as_json {
+        let rows: Vec<_> = config
+            .profiles
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name.as_str(), "default": Some(p.name.as_str()) == default,
+                    "tenant": p.tenant.as_str(), "client_id": p.client_id.as_str(), "region": p.region.key(),
+                    "username": p.username, "flow": p.flow.key(), "api_host": p.endpoint().api_host,
+                })
+            })
+            .collect();
+        outln!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    if config.profiles.is_empty() {
+        eprintln!("No profiles yet. Add one with `lcsauth profile add NAME --tenant T --client-id C --username U`.");
+        return Ok(());
+    }
+    outln!(
+        "{:<2}{:<24} {:<9} {:<12} {:<34} {}",
+        "",
+        "NAME",
+        "REGION",
+        "FLOW",
+        "USER",
+        "TENANT"
+    );
+    for p in &config.profiles {
+        let mark = if Some(p.name.as_str()) == default { "*" } else { "" };
+        outln!(
+            "{mark:<2}{:<24} {:<9} {:<12} {:<34} {}",
+            p.name.as_str(),
+            p.region.key(),
+            p.flow.key(),
+            p.username.as_deref().unwrap_or("-"),
+            p.tenant.as_str()
+        );
+    }
+    Ok(())
+}
+
+pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
+    let config = ctx.config()?;
+    let p = config.get(name)?;
+    let ep = p.endpoint();
+    let broker = ctx.broker(&config.settings)?;
+    let st = broker.status(p, Timestamp::now(), config.settings.min_valid);
+    if as_json {
+        let mut v = serde_json::to_value(p).map_err(|e| Failure::new(super::report::Exit::Failure, e.to_string()))?;
+        v["resolved"] = json!({ "authority": ep.authority, "scope": ep.scope, "api_host": ep.api_host,
+                                 "token_url": lcsauth::entra::EntraClient::token_url(&ep) });
+        v["token"] = status::status_json(p, &st);
+        outln!("{v}");
+        return Ok(());
+    }
+    let default = config.default_profile.as_ref().is_some_and(|d| d == &p.name);
+    outln!("name:        {}{}", p.name, if default { "  (default)" } else { "" });
+    outln!("tenant:      {}", p.tenant);
+    outln!("client_id:   {}", p.client_id);
+    outln!("region:      {}", p.region);
+    outln!("username:    {}", p.username.as_deref().unwrap_or("-"));
+    outln!("flow:        {}", p.flow);
+    outln!("authority:   {}", ep.authority);
+    outln!("scope:       {}", ep.scope);
+    outln!("api_host:    {}", ep.api_host);
+    if let Some(id) = &p.project_id {
+        outln!("project_id:  {id}");
+    }
+    outln!("remember_password: {}", p.remember_password);
+    outln!("token:       {}", st.token_state.key());
+    if let (Some(end), Some(left)) = (st.expires_at, st.remaining) {
+        outln!("expires_at:  {end} ({} left)", human_duration(left));
+    }
+    if let Some(t) = &st.state.token {
+        outln!("obtained:    {} by {}", t.obtained_at, t.grant.key());
+        if let Some(user) = &t.claims.user {
+            outln!("signed in:   {user}");
+        }
+        if let Some(w) = &t.warning {
+            outln!("warning:     {w}");
+        }
+    }
+    if let Some(e) = &st.state.last_error {
+        outln!("last error:  {} ({})", e.message, e.at);
+        if let Some(fix) = &e.fix {
+            outln!("  fix:       {fix}");
+        }
+        if let Some(id) = &e.trace_id {
+            outln!("  trace id:  {id}");
+        }
+    }
+    Ok(())
+}
+
+/// True when a change means the cached tokens belong to another identity or resource.
+fn identity_changed(old: &Profile, new: &Profile) -> bool {
+    old.tenant != new.tenant
+        || old.client_id != new.client_id
+        || old.username != new.username
+        || old.endpoint() != new.endpoint()
+}
+
+pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields) -> Result<(), Failure> {
+    let (old, new) = ctx.profiles.update(|config| {
+        let old = config.get(name)?.clone();
+        let mut new = old.clone();
+        apply(&mut new, f);
+        if let Some(r) = rename {
+            new.name = r;
+        }
+        config.replace(name, new.clone())?;
+        Ok((old, new))
+    })?;
+    let config = ctx.config()?;
+    let broker = ctx.broker(&config.settings)?;
+    if old.name != new.name {
+        broker.logout(old.name.as_str(), true)?;
+        eprintln!(
+            "Renamed '{}' to '{}'; its tokens were removed: sign in again with `lcsauth login {}`.",
+            old.name, new.name, new.name
+        );
+    } else if identity_changed(&old, &new) {
+        broker.logout(name, old.username != new.username)?;
+        eprintln!(
+            "Updated '{name}'. The sign-in details changed, so its tokens were removed: run `lcsauth login {name}`."
+        );
+    } else {
+        if old.remember_password && !new.remember_password {
+            broker.logout(name, true)?;
+        }
+        eprintln!("Updated '{name}'.");
+    }
+    Ok(())
+}
+
+pub fn remove(ctx: &Ctx, name: &str) -> Result<(), Failure> {
+    ctx.profiles.update(|config| config.remove(name).map(drop))?;
+    let config = ctx.config()?;
+    ctx.broker(&config.settings)?.logout(name, true)?;
+    eprintln!("Removed profile '{name}' and its secrets.");
+    Ok(())
+}
+
+pub fn use_default(ctx: &Ctx, name: &ProfileName) -> Result<(), Failure> {
+    ctx.profiles.update(|config| {
+        if config.find(name.as_str()).is_none() {
+            return Err(ConfigError::NotFound(name.to_string()));
+        }
+        config.default_profile = Some(name.clone());
+        Ok(())
+    })?;
+    eprintln!("'{name}' is now the default profile.");
+    Ok(())
+}
