@@ -12,4 +12,5 @@ pub mod paths;
 pub mod profile;
 pub mod region;
 pub mod secret;
+pub mod sim;
 pub mod token;

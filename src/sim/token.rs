@@ -1,0 +1,187 @@
+//! `POST /{tenant}/oauth2/v2.0/token`: parameter and client checks shared by
+//! every grant, the password grant and the refresh-token grant (the
+//! device-code and authorization-code grants live with their flows).
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Response};
+
+use super::aadsts::AadError;
+use super::issue::{self, Grant, TokenBody, parse_scope};
+use super::script::{Endpoint, Preflight, preflight};
+use super::state::Shared;
+use super::wire::{self, Fields};
+use super::{authorize, device, jwt};
+
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// Whether `tenant` is one of the multi-tenant aliases.
+pub fn is_alias(tenant: &str) -> bool {
+    matches!(
+        tenant.to_ascii_lowercase().as_str(),
+        "common" | "organizations" | "consumers"
+    )
+}
+
+/// Checks the tenant and `client_id`; returns the client id.
+pub fn check_client<'f>(shared: &Shared, tenant: &str, form: &'f Fields) -> Result<&'f str, AadError> {
+    let known = &shared.config.known_tenants;
+    if !known.is_empty()
+        && !is_alias(tenant)
+        && !known
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(tenant) || jwt::tenant_id(t) == jwt::tenant_id(tenant))
+    {
+        return Err(AadError::with_text(
+            90002,
+            format!(
+                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant."
+            ),
+        ));
+    }
+    let client_id = form.require("client_id")?;
+    let allowed = &shared.config.allowed_client_ids;
+    let accepted = if allowed.is_empty() {
+        uuid::Uuid::parse_str(client_id).is_ok()
+    } else {
+        allowed.iter().any(|c| c.eq_ignore_ascii_case(client_id))
+    };
+    if !accepted {
+        return Err(AadError::with_text(
+            700_016,
+            format!(
+                "Application with identifier '{client_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."
+            ),
+        ));
+    }
+    if form.get("client_secret").is_some() || form.get("client_assertion").is_some() {
+        return Err(AadError::new(700_025));
+    }
+    Ok(client_id)
+}
+
+/// The token endpoint.
+pub async fn token(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response<Body> {
+    let correlation = wire::correlation_id(&headers);
+    match preflight(&shared, Endpoint::Token).await {
+        Preflight::Continue => {}
+        Preflight::Respond(response) => return response,
+        Preflight::Aadsts(err) => return wire::error_response(&err, &correlation),
+    }
+    let form = Fields::from_body(&headers, &body);
+    match grant(&shared, &tenant, &form) {
+        Ok(tokens) => wire::json_response(200, &tokens, &correlation),
+        Err(err) => wire::error_response(&err, &correlation),
+    }
+}
+
+fn grant(shared: &Shared, tenant: &str, form: &Fields) -> Result<TokenBody, AadError> {
+    form.reject_duplicates()?;
+    let grant_type = form.require("grant_type")?;
+    if !matches!(
+        grant_type,
+        "password" | "refresh_token" | "authorization_code" | DEVICE_CODE_GRANT
+    ) {
+        return Err(AadError::with_text(
+            70003,
+            format!("The app requested an unsupported grant type '{grant_type}'."),
+        ));
+    }
+    let client_id = check_client(shared, tenant, form)?;
+    match grant_type {
+        "password" => password(shared, tenant, client_id, form),
+        "refresh_token" => refresh(shared, tenant, client_id, form),
+        "authorization_code" => authorize::redeem(shared, tenant, client_id, form),
+        _ => device::redeem(shared, tenant, client_id, form),
+    }
+}
+
+fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Result<TokenBody, AadError> {
+    if matches!(tenant.to_ascii_lowercase().as_str(), "common" | "consumers") {
+        return Err(AadError::new(9_001_023));
+    }
+    let scope = parse_scope(form.require("scope")?)?;
+    let username = form.require("username")?;
+    let password = form.require("password")?;
+    let Some(user) = shared.config.find_user(username) else {
+        return Err(AadError::with_text(
+            50034,
+            format!(
+                "The user account {{EUII Hidden}} does not exist in the {} directory. To sign into this application, the account must be added to the directory.",
+                jwt::tenant_id(tenant)
+            ),
+        ));
+    };
+    if user.password != password {
+        return Err(AadError::new(50126));
+    }
+    if user.mfa_required {
+        return Err(AadError::with_text(
+            50076,
+            format!(
+                "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{}'.",
+                scope.resource
+            ),
+        ));
+    }
+    Ok(issue::issue(
+        shared,
+        &Grant {
+            user,
+            tenant,
+            client_id,
+            scope: &scope,
+            amr: issue::amr_password(),
+            refresh: scope.offline_access,
+            client_info: form.get("client_info") == Some("1"),
+        },
+    ))
+}
+
+fn refresh(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Result<TokenBody, AadError> {
+    let token = form.require("refresh_token")?;
+    let scope = parse_scope(form.require("scope")?)?;
+    let grant = {
+        let mut inner = shared.lock();
+        let Some(grant) = inner.refresh.get_mut(token) else {
+            return Err(AadError::new(9_002_313).error("invalid_grant"));
+        };
+        if grant.revoked {
+            return Err(AadError::new(50173));
+        }
+        if grant.client_id != client_id {
+            return Err(AadError::with_text(
+                70000,
+                "Provided grant is invalid or malformed. The refresh token was issued to a different client.",
+            ));
+        }
+        if grant.redeemed && shared.config.single_use_refresh_tokens {
+            return Err(AadError::with_text(
+                70000,
+                "Provided grant is invalid or malformed. The refresh token has already been redeemed.",
+            ));
+        }
+        grant.redeemed = true;
+        grant.clone()
+    };
+    let user = shared.user_or_guest(&grant.username);
+    Ok(issue::issue(
+        shared,
+        &Grant {
+            user: &user,
+            tenant,
+            client_id,
+            scope: &scope,
+            amr: grant.amr,
+            refresh: true,
+            client_info: form.get("client_info") == Some("1"),
+        },
+    ))
+}
