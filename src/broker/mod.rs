@@ -351,13 +351,21 @@ impl Broker {
 
     /// Notes a failure in the profile's state so `status` and the board can explain it.
     fn record(&self, profile: &Profile, result: &Result<Issued, BrokerError>) {
+        // "Sign-in needed" is a state, not a failure: the board shows it from the missing token.
         let Err(e) = result else { return };
+        if matches!(e, BrokerError::SignInNeeded { .. }) {
+            return;
+        }
         let now = Timestamp::now();
         let last = match e {
             BrokerError::Entra(e) => LastError::from_entra(now, e),
             other => LastError::new(now, other.to_string()),
         };
         let name = profile.name.as_str();
+        let last = LastError {
+            fix: last.fix.map(|f| f.replace(" NAME", &format!(" {name}"))),
+            ..last
+        };
         let mut state = self.states.load(name);
         state.last_error = Some(last);
         let _ = self.states.save(name, &state);

@@ -115,8 +115,11 @@ pub enum ProfileCommand {
 }
 
 /// Profile fields as flags; on `add` `--tenant` and `--client-id` are required (checked there).
-// `Option<Option<T>>`: not given (keep), given empty (clear), given a value (set).
-#[allow(clippy::option_option)]
+/// A flag value where an empty string means "clear this optional field".
+#[derive(Clone, Debug)]
+pub struct Clearable<T>(pub Option<T>);
+
+// `Option<Clearable<T>>`: not given (keep), given empty (clear), given a value (set).
 #[derive(Debug, Args, Default)]
 pub struct ProfileFields {
     #[arg(long)]
@@ -131,16 +134,16 @@ pub struct ProfileFields {
     pub flow: Option<Flow>,
     /// Sign-in host override, e.g. https://login.microsoftonline.us
     #[arg(long, value_parser = optional::<BaseUrl>)]
-    pub authority: Option<Option<BaseUrl>>,
+    pub authority: Option<Clearable<BaseUrl>>,
     /// Scope override, e.g. https://api.powerplatform.com/.default
     #[arg(long, value_parser = optional_text)]
-    pub scope: Option<Option<String>>,
+    pub scope: Option<Clearable<String>>,
     /// API host override, e.g. https://lcsapi.lcs.dynamics.com
     #[arg(long, value_parser = optional::<BaseUrl>)]
-    pub api_host: Option<Option<BaseUrl>>,
+    pub api_host: Option<Clearable<BaseUrl>>,
     /// LCS project id, for `probe`
     #[arg(long, value_parser = optional::<ProjectId>)]
-    pub project_id: Option<Option<ProjectId>>,
+    pub project_id: Option<Clearable<ProjectId>>,
     /// Keep the password in the OS keyring after the next successful sign-in
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub remember_password: Option<bool>,
@@ -199,15 +202,15 @@ fn parse_flow(s: &str) -> Result<Flow, String> {
     s.parse()
 }
 
-fn optional<T: std::str::FromStr<Err = String>>(s: &str) -> Result<Option<T>, String> {
+fn optional<T: std::str::FromStr<Err = String>>(s: &str) -> Result<Clearable<T>, String> {
     if s.trim().is_empty() {
-        Ok(None)
+        Ok(Clearable(None))
     } else {
-        s.parse().map(Some)
+        s.parse().map(|v| Clearable(Some(v)))
     }
 }
 
 #[allow(clippy::unnecessary_wraps)] // clap's value_parser signature
-fn optional_text(s: &str) -> Result<Option<String>, String> {
-    Ok(Some(s.trim().to_string()).filter(|t| !t.is_empty()))
+fn optional_text(s: &str) -> Result<Clearable<String>, String> {
+    Ok(Clearable(Some(s.trim().to_string()).filter(|t| !t.is_empty())))
 }

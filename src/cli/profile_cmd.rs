@@ -7,7 +7,7 @@ use lcsauth::profile::store::ConfigError;
 use lcsauth::profile::{Flow, Profile, ProfileName};
 use lcsauth::region::Region;
 
-use super::args::ProfileFields;
+use super::args::{Clearable, ProfileFields};
 use super::report::Failure;
 use super::{Ctx, human_duration, login, password_from_stdin, status};
 
@@ -79,16 +79,16 @@ fn apply(p: &mut Profile, f: ProfileFields) {
     if let Some(v) = f.flow {
         p.flow = v;
     }
-    if let Some(v) = f.authority {
+    if let Some(Clearable(v)) = f.authority {
         p.authority = v;
     }
-    if let Some(v) = f.scope {
+    if let Some(Clearable(v)) = f.scope {
         p.scope = v;
     }
-    if let Some(v) = f.api_host {
+    if let Some(Clearable(v)) = f.api_host {
         p.api_host = v;
     }
-    if let Some(v) = f.project_id {
+    if let Some(Clearable(v)) = f.project_id {
         p.project_id = v;
     }
     if let Some(v) = f.remember_password {
