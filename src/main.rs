@@ -10,6 +10,7 @@ use cli::args::Cli;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    init_logging();
     let Some(command) = args.command else {
         eprintln!("error: the terminal UI is not part of this build; run `lcsauth --help` for the commands");
         return cli::report::Exit::Usage.into();
@@ -20,4 +21,14 @@ fn main() -> ExitCode {
         Err(f) if f.broken_pipe => ExitCode::SUCCESS,
         Err(f) => cli::report::report(&f),
     }
+}
+
+/// Diagnostic logs on stderr when `LCSAUTH_LOG` or `RUST_LOG` asks for them (e.g.
+/// `LCSAUTH_LOG=debug`). No log line ever carries a secret: tokens and passwords are `Secret`s.
+fn init_logging() {
+    let Some(filter) = ["LCSAUTH_LOG", "RUST_LOG"].iter().find_map(|v| std::env::var(v).ok()) else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }

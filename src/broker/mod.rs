@@ -229,6 +229,8 @@ impl Broker {
         let name = profile.name.as_str();
         let ep = profile.endpoint();
         let mut warnings = Vec::new();
+        // A token the keyring cannot keep would be a sign-in spent for nothing.
+        blocking(|| self.secrets.check())?;
         if !sign_in
             && has_refresh
             && let Some(rt) = blocking(|| self.secrets.get(name, SecretKind::RefreshToken))?

@@ -125,6 +125,10 @@ impl SecretStore for OsKeyring {
         }
     }
 
+    fn check(&self) -> Result<(), StoreError> {
+        self.persistent().map(|_| ())
+    }
+
     fn persistence_note(&self) -> Option<String> {
         self.persistent().ok().and_then(|b| b.note.clone())
     }

@@ -29,7 +29,7 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    fn check(&self) -> Result<(), StoreError> {
+    fn failing(&self) -> Result<(), StoreError> {
         match &*self.fail_with.lock().unwrap_or_else(PoisonError::into_inner) {
             Some(reason) => Err(StoreError::Unavailable {
                 backend: "memory",
@@ -47,23 +47,27 @@ impl SecretStore for MemoryStore {
     }
 
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, StoreError> {
-        self.check()?;
+        self.failing()?;
         let map = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(map.get(&(profile.to_string(), kind)).cloned())
     }
 
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), StoreError> {
-        self.check()?;
+        self.failing()?;
         let mut map = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         map.insert((profile.to_string(), kind), value.clone());
         Ok(())
     }
 
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError> {
-        self.check()?;
+        self.failing()?;
         let mut map = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         map.remove(&(profile.to_string(), kind));
         Ok(())
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        self.failing()
     }
 
     fn persistence_note(&self) -> Option<String> {

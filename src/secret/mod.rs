@@ -108,6 +108,10 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), StoreError>;
     /// Removes the entry; removing a missing entry is not an error.
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError>;
+    /// Opens the store now, so a command can fail before it spends a sign-in it cannot keep.
+    fn check(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// A note to show the user about how long secrets last here, if it is not "until deleted".
     fn persistence_note(&self) -> Option<String> {
         None
