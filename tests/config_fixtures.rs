@@ -7,7 +7,9 @@ use std::path::Path;
 use assert_cmd::Command;
 
 fn check(fixture: &str, line_col: &str, needle: &str) {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/profiles").join(fixture);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/profiles")
+        .join(fixture);
     let original = std::fs::read(&src).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("profiles.toml");
@@ -17,7 +19,17 @@ fn check(fixture: &str, line_col: &str, needle: &str) {
         &["profile", "list"],
         &["token", "a"],
         &["use", "a"],
-        &["profile", "add", "b", "--tenant", "organizations", "--client-id", "0a1b2c3d-4e5f-6789-abcd-ef0123456789", "--flow", "device-code"],
+        &[
+            "profile",
+            "add",
+            "b",
+            "--tenant",
+            "organizations",
+            "--client-id",
+            "0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+            "--flow",
+            "device-code",
+        ],
     ];
     for args in commands {
         let out = Command::cargo_bin("lcsauth")
@@ -29,11 +41,21 @@ fn check(fixture: &str, line_col: &str, needle: &str) {
             .code(8);
         let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         let expected = format!("error: {}:{line_col}: ", file.display());
-        assert!(err.starts_with(&expected), "{fixture} {args:?}: expected {expected:?} in\n{err}");
-        assert!(err.contains(needle), "{fixture} {args:?}: expected {needle:?} in\n{err}");
+        assert!(
+            err.starts_with(&expected),
+            "{fixture} {args:?}: expected {expected:?} in\n{err}"
+        );
+        assert!(
+            err.contains(needle),
+            "{fixture} {args:?}: expected {needle:?} in\n{err}"
+        );
         assert!(err.contains("left unchanged"), "{err}");
         assert!(out.get_output().stdout.is_empty(), "nothing on stdout");
-        assert_eq!(std::fs::read(&file).unwrap(), original, "{fixture}: the file was rewritten by {args:?}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            original,
+            "{fixture}: the file was rewritten by {args:?}"
+        );
     }
 }
 

@@ -28,15 +28,39 @@ fn no_secret_leaks_into_files_logs_json_or_stderr() {
     let name = h.name.clone();
     run(
         "add",
-        &["profile", "add", &name, "--tenant", common::TENANT, "--client-id", common::CLIENT_ID, "--username", common::USER, "--authority", &url, "--remember-password", "--password-stdin"],
+        &[
+            "profile",
+            "add",
+            &name,
+            "--tenant",
+            common::TENANT,
+            "--client-id",
+            common::CLIENT_ID,
+            "--username",
+            common::USER,
+            "--authority",
+            &url,
+            "--remember-password",
+            "--password-stdin",
+        ],
         Some(&format!("{PASSWORD}\n")),
         false,
     );
     run("token", &["token", &name], None, true);
-    run("token json", &["token", &name, "--format", "json", "--force"], None, true);
+    run(
+        "token json",
+        &["token", &name, "--format", "json", "--force"],
+        None,
+        true,
+    );
     run("refresh", &["token", &name, "--force"], None, true);
     h.sim.script(Endpoint::Token, Scripted::aadsts(50126));
-    run("error", &["login", &name, "--password-stdin"], Some("wrong-password\n"), false);
+    run(
+        "error",
+        &["login", &name, "--password-stdin"],
+        Some("wrong-password\n"),
+        false,
+    );
     h.sim.script(Endpoint::Token, Scripted::Garbage);
     run("garbage", &["token", &name, "--force"], None, false);
     run("status", &["status", "--json"], None, false);
@@ -46,7 +70,12 @@ fn no_secret_leaks_into_files_logs_json_or_stderr() {
 
     let mut secrets: Vec<String> = vec![PASSWORD.to_string(), "wrong-password".to_string()];
     secrets.extend(h.sim.issued_refresh_tokens());
-    secrets.extend(h.sim.requests().iter().filter_map(|r| r.field("refresh_token").map(str::to_string)));
+    secrets.extend(
+        h.sim
+            .requests()
+            .iter()
+            .filter_map(|r| r.field("refresh_token").map(str::to_string)),
+    );
     let tokens = h.sim.requests().len();
     assert!(tokens >= 4, "the session made its requests");
     // Access tokens: every one the simulator issued is a JWT; keep their signature parts,
@@ -68,5 +97,9 @@ fn no_secret_leaks_into_files_logs_json_or_stderr() {
         }
     }
     // Trace logging was really on, so the scan covered log lines.
-    assert!(outputs.iter().any(|(l, b)| l.starts_with("token") && String::from_utf8_lossy(b).contains("TRACE")));
+    assert!(
+        outputs
+            .iter()
+            .any(|(l, b)| l.starts_with("token") && String::from_utf8_lossy(b).contains("TRACE"))
+    );
 }

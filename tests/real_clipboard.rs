@@ -12,8 +12,14 @@ use common::real::{has_command, require};
 use common::{Harness, sim_config, stderr};
 
 fn xclip_out() -> Option<String> {
-    let out = Command::new("xclip").args(["-selection", "clipboard", "-o"]).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn wait_for(mut ok: impl FnMut() -> bool, limit: Duration) -> bool {
@@ -40,22 +46,42 @@ fn copy_stays_pasteable_after_exit_and_is_cleared_only_if_unchanged() {
 
     // 1. copy exits at once; another process pastes the token; it is gone after clear-after.
     let started = Instant::now();
-    let out = h.cmd().args(["copy", &h.name, "--clear-after", "2s"]).assert().success();
-    assert!(started.elapsed() < Duration::from_secs(2), "copy returns without waiting for the clear");
+    let out = h
+        .cmd()
+        .args(["copy", &h.name, "--clear-after", "2s"])
+        .assert()
+        .success();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "copy returns without waiting for the clear"
+    );
     assert!(stderr(&out).contains("cleared in 2s"), "{}", stderr(&out));
-    assert_eq!(xclip_out().as_deref(), Some(token.as_str()), "pasteable after copy exited");
+    assert_eq!(
+        xclip_out().as_deref(),
+        Some(token.as_str()),
+        "pasteable after copy exited"
+    );
     assert!(
         wait_for(|| xclip_out().is_none_or(|t| t.is_empty()), Duration::from_secs(6)),
         "the clipboard was cleared after --clear-after"
     );
 
     // 2. --format header copies `Bearer <token>`.
-    h.cmd().args(["copy", &h.name, "--format", "header", "--clear-after", "1s"]).assert().success();
+    h.cmd()
+        .args(["copy", &h.name, "--format", "header", "--clear-after", "1s"])
+        .assert()
+        .success();
     assert_eq!(xclip_out().as_deref(), Some(format!("Bearer {token}").as_str()));
-    assert!(wait_for(|| xclip_out().is_none_or(|t| t.is_empty()), Duration::from_secs(5)));
+    assert!(wait_for(
+        || xclip_out().is_none_or(|t| t.is_empty()),
+        Duration::from_secs(5)
+    ));
 
     // 3. Something else copied meanwhile is left alone at the deadline.
-    h.cmd().args(["copy", &h.name, "--clear-after", "2s"]).assert().success();
+    h.cmd()
+        .args(["copy", &h.name, "--clear-after", "2s"])
+        .assert()
+        .success();
     let mut other = Command::new("xclip")
         .args(["-selection", "clipboard", "-i", "-quiet"])
         .stdin(Stdio::piped())
@@ -65,11 +91,23 @@ fn copy_stays_pasteable_after_exit_and_is_cleared_only_if_unchanged() {
         .unwrap();
     {
         use std::io::Write;
-        other.stdin.take().unwrap().write_all(b"something the user copied").unwrap();
+        other
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"something the user copied")
+            .unwrap();
     }
-    assert!(wait_for(|| xclip_out().as_deref() == Some("something the user copied"), Duration::from_secs(3)));
+    assert!(wait_for(
+        || xclip_out().as_deref() == Some("something the user copied"),
+        Duration::from_secs(3)
+    ));
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(xclip_out().as_deref(), Some("something the user copied"), "not cleared: it was not ours any more");
+    assert_eq!(
+        xclip_out().as_deref(),
+        Some("something the user copied"),
+        "not cleared: it was not ours any more"
+    );
     let _ = other.kill();
     let _ = other.wait();
 }

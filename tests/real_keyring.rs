@@ -27,7 +27,11 @@ fn store_read_delete_across_processes(backend: &str) {
     let refreshed = with_backend(&["token", &h.name, "--force"]).assert().success();
     let reqs = h.token_requests();
     assert_eq!(reqs.len(), 2);
-    assert_eq!(reqs[1].field("refresh_token"), Some(first_rt.as_str()), "another process read the stored refresh token");
+    assert_eq!(
+        reqs[1].field("refresh_token"),
+        Some(first_rt.as_str()),
+        "another process read the stored refresh token"
+    );
     let at = stdout(&refreshed);
 
     let cached = with_backend(&["token", &h.name]).assert().success();
@@ -58,7 +62,11 @@ fn keyutils_stores_reads_and_deletes_across_processes() {
 
 #[test]
 fn remembered_password_lives_in_the_keyring_not_in_files() {
-    let backend = if secret_service_running() { "secret-service" } else { "keyutils" };
+    let backend = if secret_service_running() {
+        "secret-service"
+    } else {
+        "keyutils"
+    };
     let h = Harness::new(sim_config());
     h.add_profile(&["--remember-password"]);
     h.cmd()
@@ -67,14 +75,26 @@ fn remembered_password_lives_in_the_keyring_not_in_files() {
         .write_stdin(format!("{}\n", common::PASSWORD))
         .assert()
         .success();
-    h.cmd().env("LCSAUTH_KEYRING", backend).args(["logout", &h.name]).assert().success();
+    h.cmd()
+        .env("LCSAUTH_KEYRING", backend)
+        .args(["logout", &h.name])
+        .assert()
+        .success();
     // No refresh token any more: the remembered password (read from the keyring by a new
     // process) signs in again.
-    h.cmd().env("LCSAUTH_KEYRING", backend).args(["token", &h.name]).assert().success();
+    h.cmd()
+        .env("LCSAUTH_KEYRING", backend)
+        .args(["token", &h.name])
+        .assert()
+        .success();
     let reqs = h.token_requests();
     assert_eq!(reqs.last().unwrap().field("grant_type"), Some("password"));
     for (path, bytes) in h.files() {
-        assert!(!String::from_utf8_lossy(&bytes).contains(common::PASSWORD), "password in {}", path.display());
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(common::PASSWORD),
+            "password in {}",
+            path.display()
+        );
     }
 }
 
@@ -90,7 +110,10 @@ fn unavailable_keyring_is_explained_with_its_exit_code_and_other_commands_still_
             .args(args);
         cmd
     };
-    let out = dead(&["login", &h.name, "--password-stdin"]).write_stdin(format!("{}\n", common::PASSWORD)).assert().code(5);
+    let out = dead(&["login", &h.name, "--password-stdin"])
+        .write_stdin(format!("{}\n", common::PASSWORD))
+        .assert()
+        .code(5);
     let err = stderr(&out);
     assert!(err.contains("Secret Service"), "{err}");
     assert!(err.contains("fix: "), "{err}");
