@@ -35,7 +35,7 @@ macro_rules! aadsts_cases {
 
 aadsts_cases! {
     wrong_password_50126_asks_to_reenter_and_mentions_federation: 50126 => ["wrong username or password", "federated", "lcsauth login NAME --password-stdin"];
-    mfa_required_50076_offers_device_code_for_this_profile: 50076 => ["multi-factor authentication required", "lcsauth profile edit NAME --flow device-code"];
+    mfa_required_50076_offers_an_interactive_flow_for_this_profile: 50076 => ["multi-factor authentication required", "lcsauth profile edit NAME --flow ", "--flow device-code", "--flow browser"];
     mfa_registration_50079_points_to_security_info: 50079 => ["register", "mysecurityinfo"];
     mfa_not_passed_50074_needs_interactive_flow: 50074 => ["--flow device-code"];
     mfa_expired_50078_needs_interactive_flow: 50078 => ["--flow device-code"];
@@ -168,8 +168,7 @@ fn an_endpoint_that_never_answers_times_out_with_a_clear_message() {
     assert!(err.contains("no answer from") && err.contains("within 1s"), "{err}");
 }
 
-#[test]
-fn mfa_user_gets_the_interactive_flow_suggestion_from_the_real_simulator_rule() {
+fn mfa_refusal_stderr(env: &[(&str, &str)], unset: &[&str]) -> (Harness, String) {
     let h = Harness::new(sim_config());
     h.cmd()
         .args([
@@ -189,8 +188,44 @@ fn mfa_user_gets_the_interactive_flow_suggestion_from_the_real_simulator_rule() 
         ])
         .assert()
         .success();
-    let err = stderr(&h.login().code(3));
+    let mut cmd = h.cmd();
+    cmd.args(["login", &h.name, "--password-stdin"])
+        .write_stdin(format!("{}\n", common::PASSWORD));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    for k in unset {
+        cmd.env_remove(k);
+    }
+    let err = stderr(&cmd.assert().code(3));
     assert!(err.contains("AADSTS50076"), "{err}");
+    (h, err)
+}
+
+#[test]
+fn mfa_user_over_ssh_is_offered_the_device_code_flow() {
+    let (h, err) = mfa_refusal_stderr(
+        &[("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22"), ("DISPLAY", ":0")],
+        &[],
+    );
+    assert!(
+        err.contains(&format!("lcsauth profile edit {} --flow device-code", h.name)),
+        "{err}"
+    );
+}
+
+#[test]
+fn mfa_user_at_a_desktop_is_offered_the_browser_flow() {
+    let (h, err) = mfa_refusal_stderr(&[("DISPLAY", ":0")], &[]);
+    assert!(
+        err.contains(&format!("lcsauth profile edit {} --flow browser", h.name)),
+        "{err}"
+    );
+}
+
+#[test]
+fn mfa_user_without_a_display_is_offered_the_device_code_flow() {
+    let (h, err) = mfa_refusal_stderr(&[], &["DISPLAY", "WAYLAND_DISPLAY"]);
     assert!(
         err.contains(&format!("lcsauth profile edit {} --flow device-code", h.name)),
         "{err}"

@@ -5,6 +5,7 @@
 //! profile: the others wait on the profile's lock file and then take what it stored, so twenty
 //! scripts started at once make one request and the rotated refresh token is never lost.
 
+pub mod interactive;
 pub mod state;
 
 use std::sync::{Arc, OnceLock};
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+pub use interactive::{DeviceCodeInfo, Prompt};
 pub use state::{Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
 
 use crate::atomic_file::FileLock;
@@ -168,7 +170,7 @@ impl Broker {
             }
         }
         let result = self
-            .fetch(profile, ask.password, state.refresh_token.is_some(), false)
+            .fetch(profile, ask.password, None, state.refresh_token.is_some(), false)
             .await;
         self.record(profile, &result);
         result
@@ -177,7 +179,15 @@ impl Broker {
     /// Signs in with the profile's own flow now, ignoring any cached or refresh token.
     pub async fn login(&self, profile: &Profile, password: Option<Secret>) -> Result<Issued, BrokerError> {
         let _lock = self.lock(profile).await?;
-        let result = self.fetch(profile, password, false, true).await;
+        let result = self.fetch(profile, password, None, false, true).await;
+        self.record(profile, &result);
+        result
+    }
+
+    /// Signs in with an interactive flow (device code or browser) through `prompt`.
+    pub async fn login_interactive(&self, profile: &Profile, prompt: &dyn Prompt) -> Result<Issued, BrokerError> {
+        let _lock = self.lock(profile).await?;
+        let result = self.fetch(profile, None, Some(prompt), false, true).await;
         self.record(profile, &result);
         result
     }
@@ -223,6 +233,7 @@ impl Broker {
         &self,
         profile: &Profile,
         password: Option<Secret>,
+        prompt: Option<&dyn Prompt>,
         has_refresh: bool,
         sign_in: bool,
     ) -> Result<Issued, BrokerError> {
@@ -272,7 +283,22 @@ impl Broker {
                 let remember = (typed && profile.remember_password).then_some(&password);
                 self.store(profile, resp, Grant::Password, remember, warnings)
             }
-            Flow::DeviceCode | Flow::Browser => Err(Self::sign_in_needed(profile, "there is no refresh token")),
+            Flow::DeviceCode | Flow::Browser => {
+                let Some(prompt) = prompt else {
+                    return Err(Self::sign_in_needed(profile, "there is no refresh token"));
+                };
+                let entra = self.entra()?;
+                let (resp, grant) = if profile.flow == Flow::DeviceCode {
+                    (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
+                } else {
+                    let hint = profile.username.as_deref();
+                    (
+                        interactive::browser(entra, &ep, hint, prompt).await?,
+                        Grant::AuthorizationCode,
+                    )
+                };
+                self.store(profile, resp, grant, None, warnings)
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use lcsauth::broker::Issued;
+use lcsauth::broker::{DeviceCodeInfo, Issued, Prompt};
 use lcsauth::profile::{Flow, Profile};
 
 use super::report::{Exit, Failure};
@@ -50,25 +50,71 @@ pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::S
                 })?),
             }
         }
-        (Flow::DeviceCode | Flow::Browser, _) => {
-            return Err(Failure::new(
-                Exit::Usage,
-                format!(
-                    "the {} flow is not available in this version; use --flow password",
-                    profile.flow
-                ),
-            ));
-        }
+        (Flow::DeviceCode | Flow::Browser, _) => None,
     };
     let rt = runtime()?;
-    let issued = rt
-        .block_on(broker.login(profile, password))
-        .map_err(|e| for_profile(e.into(), name))?;
+    let issued = if profile.flow == Flow::Password {
+        rt.block_on(broker.login(profile, password))
+    } else {
+        if profile.flow == Flow::Browser && super::over_ssh() {
+            eprintln!(
+                "note: this is an SSH session: the browser sign-in redirects to this machine's loopback. \
+                 If your browser runs elsewhere, use `lcsauth profile edit {name} --flow device-code`."
+            );
+        }
+        rt.block_on(broker.login_interactive(profile, &TerminalPrompt))
+    }
+    .map_err(|e| for_profile(e.into(), name))?;
     announce(profile, &issued);
     if let Some(note) = broker.secrets().persistence_note() {
         eprintln!("note: {note}");
     }
     Ok(())
+}
+
+/// Shows device codes and opens the browser for an interactive sign-in from the command line.
+struct TerminalPrompt;
+
+impl Prompt for TerminalPrompt {
+    fn device_code(&self, info: &DeviceCodeInfo) {
+        let left = lcsauth::token::remaining(info.expires_at, Timestamp::now());
+        eprintln!("{}", info.message);
+        eprintln!(
+            "  code: {}   (valid {}; waiting for the sign-in…)",
+            info.user_code,
+            human_duration(left)
+        );
+    }
+
+    fn open_browser(&self, url: &str) -> bool {
+        let opened = open_in_browser(url);
+        if opened {
+            eprintln!("Opened your browser to sign in. If it did not open, visit:\n  {url}");
+        } else {
+            eprintln!("Open this address in a browser on this machine to sign in:\n  {url}");
+        }
+        opened
+    }
+}
+
+/// Starts the user's browser: `$BROWSER` when set (`none` disables it), else the platform opener
+/// when there is a display.
+fn open_in_browser(url: &str) -> bool {
+    let program = match std::env::var("BROWSER") {
+        Ok(b) if b == "none" || b.is_empty() => return false,
+        Ok(b) => b,
+        Err(_) if !lcsauth::clipboard::display_present() || super::over_ssh() => return false,
+        Err(_) if cfg!(target_os = "macos") => "open".into(),
+        Err(_) if cfg!(target_os = "windows") => "explorer".into(),
+        Err(_) => "xdg-open".into(),
+    };
+    std::process::Command::new(program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
 }
 
 /// Tells the user on stderr what they got.

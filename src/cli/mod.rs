@@ -171,8 +171,32 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
-/// Substitutes the profile name into the `NAME` placeholders of a diagnosis.
+/// True in an SSH session, where a browser on this machine is not the user's browser.
+pub fn over_ssh() -> bool {
+    ["SSH_CONNECTION", "SSH_TTY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// The interactive flow to suggest here: the browser at a desktop, device code over SSH or
+/// without a display.
+pub fn suggested_flow() -> lcsauth::profile::Flow {
+    if !over_ssh() && lcsauth::clipboard::display_present() {
+        lcsauth::profile::Flow::Browser
+    } else {
+        lcsauth::profile::Flow::DeviceCode
+    }
+}
+
+/// Substitutes the profile name into the `NAME` placeholders of a diagnosis, and puts the
+/// interactive flow that suits this session first.
 pub fn for_profile(mut f: Failure, name: &str) -> Failure {
+    if suggested_flow() == lcsauth::profile::Flow::Browser {
+        f.message = f.message.replace(
+            "--flow device-code` (or `--flow browser`)",
+            "--flow browser` (or `--flow device-code`)",
+        );
+    }
     f.message = f.message.replace(" NAME", &format!(" {name}"));
     f
 }

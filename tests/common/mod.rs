@@ -54,6 +54,9 @@ impl Harness {
         cmd.env("LCSAUTH_CONFIG_DIR", self.dir.path())
             .env_remove("LCSAUTH_PROFILE")
             .env_remove("RUST_LOG")
+            .env_remove("SSH_CONNECTION")
+            .env_remove("SSH_TTY")
+            .env("BROWSER", "none")
             .timeout(Duration::from_secs(60));
         cmd
     }

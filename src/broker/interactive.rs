@@ -1,0 +1,294 @@
+//! Interactive sign-in for accounts the password flow cannot serve (MFA, federation,
+//! Conditional Access): the device-code grant and the authorization-code grant with PKCE through
+//! the system browser and a loopback redirect.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use jiff::{SignedDuration, Timestamp};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use super::BrokerError;
+use crate::entra::{DevicePoll, EntraClient, EntraError, ErrorBody, Refusal, TokenResponse};
+use crate::profile::Endpoint;
+use crate::secret::Secret;
+
+/// What the user must do to finish a device-code sign-in.
+#[derive(Clone, Debug)]
+pub struct DeviceCodeInfo {
+    pub user_code: String,
+    pub verification_uri: String,
+    /// Entra's own sentence, in the user's language.
+    pub message: String,
+    pub expires_at: Timestamp,
+}
+
+/// The front end's part of an interactive sign-in.
+pub trait Prompt: Send + Sync {
+    /// Shows the code and where to enter it. Polling starts right after.
+    fn device_code(&self, info: &DeviceCodeInfo);
+    /// Opens `url` in a browser (or tells the user to); returns whether a browser was started.
+    fn open_browser(&self, url: &str) -> bool;
+}
+
+/// How long a browser sign-in may take before lcsauth stops waiting.
+pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Runs the device-code grant: shows the code, then polls at Entra's interval.
+pub async fn device_code(
+    entra: &EntraClient,
+    ep: &Endpoint,
+    prompt: &dyn Prompt,
+) -> Result<TokenResponse, BrokerError> {
+    let dc = entra.device_code(ep).await?;
+    let lifetime = dc.expires_in.filter(|s| *s > 0).unwrap_or(900);
+    let expires_at = Timestamp::now()
+        .saturating_add(SignedDuration::from_secs(lifetime))
+        .unwrap_or_else(|_| Timestamp::now());
+    let message = dc.message.clone().unwrap_or_else(|| {
+        format!(
+            "To sign in, open {} and enter the code {}.",
+            dc.verification_uri, dc.user_code
+        )
+    });
+    prompt.device_code(&DeviceCodeInfo {
+        user_code: dc.user_code.clone(),
+        verification_uri: dc.verification_uri.clone(),
+        message,
+        expires_at,
+    });
+    let mut interval = Duration::from_secs(dc.interval.filter(|s| *s > 0).unwrap_or(5).unsigned_abs());
+    loop {
+        tokio::time::sleep(interval).await;
+        if Timestamp::now() > expires_at {
+            return Err(local_refusal(
+                "expired_token",
+                70019,
+                "The device code expired before the sign-in was finished.",
+            ));
+        }
+        match entra.poll_device_code(ep, &dc.device_code).await? {
+            DevicePoll::Pending => {}
+            // RFC 8628: slow down by five seconds for this and every later poll.
+            DevicePoll::SlowDown => interval += Duration::from_secs(5),
+            DevicePoll::Done(t) => return Ok(t),
+        }
+    }
+}
+
+/// Runs the authorization-code grant with PKCE (S256) and a loopback redirect.
+pub async fn browser(
+    entra: &EntraClient,
+    ep: &Endpoint,
+    login_hint: Option<&str>,
+    prompt: &dyn Prompt,
+) -> Result<TokenResponse, BrokerError> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|source| BrokerError::Io {
+            what: "a loopback port for the browser redirect".into(),
+            source,
+        })?;
+    let port = listener
+        .local_addr()
+        .map_err(|source| BrokerError::Io {
+            what: "the loopback port".into(),
+            source,
+        })?
+        .port();
+    // Entra ignores the port of a loopback redirect URI, so `http://localhost` registered on the
+    // app matches any port.
+    let redirect_uri = format!("http://localhost:{port}");
+    let verifier = Secret::new(random_text(64));
+    let state = random_text(32);
+    let url = authorize_url(ep, &redirect_uri, &challenge(&verifier), &state, login_hint)?;
+    prompt.open_browser(&url);
+    let code = tokio::time::timeout(BROWSER_TIMEOUT, receive_code(&listener, &state))
+        .await
+        .map_err(|_| {
+            BrokerError::Unusable(format!(
+                "no answer from the browser within {}s",
+                BROWSER_TIMEOUT.as_secs()
+            ))
+        })??;
+    Ok(entra.redeem_code(ep, &code, &redirect_uri, &verifier).await?)
+}
+
+/// The authorize URL for a PKCE sign-in.
+pub fn authorize_url(
+    ep: &Endpoint,
+    redirect_uri: &str,
+    challenge: &str,
+    state: &str,
+    login_hint: Option<&str>,
+) -> Result<String, BrokerError> {
+    let base = format!(
+        "{}/{}/oauth2/v2.0/authorize",
+        ep.authority.trim_end_matches('/'),
+        ep.tenant
+    );
+    let scope = format!("{} offline_access", ep.scope);
+    let mut params = vec![
+        ("client_id", ep.client_id.as_str()),
+        ("response_type", "code"),
+        ("redirect_uri", redirect_uri),
+        ("response_mode", "query"),
+        ("scope", scope.as_str()),
+        ("state", state),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+        ("prompt", "select_account"),
+    ];
+    if let Some(hint) = login_hint {
+        params.push(("login_hint", hint));
+    }
+    reqwest::Url::parse_with_params(&base, params)
+        .map(String::from)
+        .map_err(|e| BrokerError::Unusable(format!("cannot build the sign-in URL from {base}: {e}")))
+}
+
+/// The S256 code challenge of a verifier.
+pub fn challenge(verifier: &Secret) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.expose().as_bytes()))
+}
+
+/// Unpredictable text from the OS random source (through uuid v4), in the PKCE alphabet.
+fn random_text(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+    let bytes: Vec<u8> = std::iter::repeat_with(|| *uuid::Uuid::new_v4().as_bytes())
+        .flatten()
+        .take(len)
+        .collect();
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Serves the loopback redirect until a request carries a code (or an error) for our state.
+async fn receive_code(listener: &TcpListener, state: &str) -> Result<Secret, BrokerError> {
+    loop {
+        let (mut stream, _) = listener.accept().await.map_err(|source| BrokerError::Io {
+            what: "the browser redirect".into(),
+            source,
+        })?;
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut len = 0;
+        while len < buf.len() {
+            let Ok(n) = stream.read(&mut buf[len..]).await else {
+                break;
+            };
+            if n == 0 {
+                break;
+            }
+            len += n;
+            if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+        let head = String::from_utf8_lossy(&buf[..len]);
+        let target = head.lines().next().and_then(|l| l.split(' ').nth(1)).unwrap_or("/");
+        let Ok(url) = reqwest::Url::parse(&format!("http://localhost{target}")) else {
+            continue;
+        };
+        if url.path() != "/" {
+            let _ = stream.write_all(&page(404, "Not found", "")).await;
+            continue;
+        }
+        let get = |k: &str| url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
+        if get("state").as_deref() != Some(state) {
+            let _ = stream
+                .write_all(&page(400, "Sign-in refused", "The answer did not carry the state lcsauth sent, so it was ignored. Start again from the terminal."))
+                .await;
+            return Err(BrokerError::Unusable(
+                "the browser's answer carried the wrong state (a stale tab or a forged request); start the sign-in again".into(),
+            ));
+        }
+        if let Some(error) = get("error") {
+            let description = get("error_description");
+            let _ = stream
+                .write_all(&page(200, "Sign-in failed", "Return to the terminal for the details."))
+                .await;
+            let code = description.as_deref().and_then(|d| {
+                d.strip_prefix("AADSTS")?
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse()
+                    .ok()
+            });
+            return Err(EntraError::Refused(Box::new(Refusal {
+                http_status: 200,
+                body: ErrorBody {
+                    error,
+                    error_description: description,
+                    error_codes: code.into_iter().collect(),
+                    ..ErrorBody::default()
+                },
+            }))
+            .into());
+        }
+        if let Some(code) = get("code") {
+            let _ = stream
+                .write_all(&page(
+                    200,
+                    "Signed in",
+                    "lcsauth has the sign-in. You can close this tab.",
+                ))
+                .await;
+            return Ok(Secret::new(code));
+        }
+        let _ = stream
+            .write_all(&page(400, "Nothing to do", "This page expects a sign-in answer."))
+            .await;
+    }
+}
+
+fn page(status: u16, title: &str, text: &str) -> Vec<u8> {
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        _ => "Bad Request",
+    };
+    let body = format!(
+        "<!doctype html><meta charset=utf-8><title>lcsauth: {title}</title>\
+         <body style=\"font-family:sans-serif;margin:3em\"><h1>{title}</h1><p>{text}</p></body>"
+    );
+    let response = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    response.into_bytes()
+}
+
+fn local_refusal(error: &str, code: u32, description: &str) -> BrokerError {
+    EntraError::Refused(Box::new(Refusal {
+        http_status: 400,
+        body: ErrorBody {
+            error: error.to_string(),
+            error_description: Some(format!("AADSTS{code}: {description}")),
+            error_codes: vec![code],
+            ..ErrorBody::default()
+        },
+    }))
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s256_challenge_matches_rfc_7636_appendix_b() {
+        let v = Secret::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gXk2aItgs");
+        assert_eq!(challenge(&v), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    }
+
+    #[test]
+    fn random_text_is_long_and_varies() {
+        let a = random_text(64);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_text(64));
+    }
+}
