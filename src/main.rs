@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`lcsauth token | head -c0`) is not a failure.
         Err(f) if f.broken_pipe => ExitCode::SUCCESS,
+        Err(f) if f.passthrough.is_some() => cli::exec::code(&f).unwrap_or(ExitCode::FAILURE),
         Err(f) => cli::report::report(&f),
     }
 }

@@ -64,6 +64,30 @@ pub enum Command {
         #[arg(long)]
         forget_password: bool,
     },
+    /// Run CMD with LCS_ACCESS_TOKEN, LCS_AUTHORIZATION and LCS_API_URL set to a fresh token
+    Exec {
+        name: Option<String>,
+        /// The token must stay valid at least this long (default: the min_valid setting)
+        #[arg(long, value_parser = parse_duration)]
+        min_valid: Option<Duration>,
+        /// The command and its arguments, after `--`
+        #[arg(last = true, required = true, num_args = 1.., value_name = "CMD")]
+        command: Vec<std::ffi::OsString>,
+    },
+    /// One read-only LCS call: does this profile's token work there
+    Probe {
+        name: Option<String>,
+        /// The LCS project id (default: the profile's project_id)
+        #[arg(long)]
+        project_id: Option<ProjectId>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check config, keyring, clipboard, clock and sign-in hosts, with a fix for each problem
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
     /// The LCS instances with their API hosts, scopes and sign-in hosts
     Regions {
         #[arg(long)]

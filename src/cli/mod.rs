@@ -15,7 +15,10 @@ macro_rules! outln {
 
 pub mod args;
 pub mod clipboard_serve;
+pub mod doctor;
+pub mod exec;
 pub mod login;
+pub mod probe;
 pub mod profile_cmd;
 pub mod regions;
 pub mod report;
@@ -120,6 +123,13 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Token(a) => token_cmd::token(&ctx, &a),
         Command::Copy(a) => token_cmd::copy(&ctx, &a),
         Command::Status { json } => status::run(&ctx, json),
+        Command::Exec {
+            name,
+            min_valid,
+            command,
+        } => exec::run(&ctx, name.as_deref(), min_valid, &command),
+        Command::Probe { name, project_id, json } => probe::run(&ctx, name.as_deref(), project_id, json),
+        Command::Doctor { json } => doctor::run(&ctx, json),
         Command::Regions { .. } | Command::Completions { .. } | Command::ClipboardServe { .. } => Ok(()),
     }
 }

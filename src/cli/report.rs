@@ -37,6 +37,8 @@ pub struct Failure {
     pub message: String,
     /// Standard output was closed by the reader (`lcsauth token | head -c0`): not a failure.
     pub broken_pipe: bool,
+    /// `exec`: the child's exit code, passed through silently.
+    pub passthrough: Option<u8>,
 }
 
 impl Failure {
@@ -45,6 +47,17 @@ impl Failure {
             exit,
             message: message.into(),
             broken_pipe: false,
+            passthrough: None,
+        }
+    }
+
+    /// Exits with a child's code and prints nothing.
+    pub fn passthrough(code: u8) -> Self {
+        Self {
+            exit: Exit::Failure,
+            message: String::new(),
+            broken_pipe: false,
+            passthrough: Some(code),
         }
     }
 
@@ -150,6 +163,8 @@ pub fn explain_refusal(r: &Refusal) -> String {
 
 /// Prints the failure to stderr and returns its exit code.
 pub fn report(f: &Failure) -> ExitCode {
-    eprintln!("error: {}", f.message);
+    if !f.message.is_empty() {
+        eprintln!("error: {}", f.message);
+    }
     f.exit.into()
 }

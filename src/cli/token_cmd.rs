@@ -16,7 +16,7 @@ use super::report::{Exit, Failure};
 use super::{Ctx, for_profile, human_duration, login, password_from_stdin, runtime};
 
 /// Gets a fresh token: the cached one when it is fresh (no runtime, no network), else the broker.
-fn fresh(
+pub fn fresh(
     ctx: &Ctx,
     name: Option<&str>,
     min_valid: Option<std::time::Duration>,

@@ -1,0 +1,90 @@
+//! `doctor`: config, keyring, clipboard, clock and sign-in hosts, each finding with its fix.
+
+use std::io::IsTerminal;
+
+use lcsauth::doctor::{self, Finding, Level};
+
+use super::report::{Exit, Failure};
+use super::{Ctx, runtime};
+
+pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
+    let mut findings = Vec::new();
+    let path = ctx.dir.profiles_file();
+    let config = match ctx.profiles.load() {
+        Ok(c) => {
+            let n = c.profiles.len();
+            findings.push(Finding {
+                check: "config".into(),
+                level: Level::Ok,
+                detail: format!(
+                    "{} parses ({n} profile{})",
+                    path.display(),
+                    if n == 1 { "" } else { "s" }
+                ),
+                fix: None,
+            });
+            for w in &c.warnings {
+                findings.push(Finding {
+                    check: "config".into(),
+                    level: Level::Warn,
+                    detail: w.clone(),
+                    fix: None,
+                });
+            }
+            Some(c)
+        }
+        Err(e) => {
+            findings.push(Finding {
+                check: "config".into(),
+                level: Level::Fail,
+                detail: e.to_string(),
+                fix: Some("fix the file at the line and column given".into()),
+            });
+            None
+        }
+    };
+    match ctx.secrets() {
+        Ok(store) => findings.push(doctor::keyring(store.as_ref())),
+        Err(f) => findings.push(Finding {
+            check: "keyring".into(),
+            level: Level::Fail,
+            detail: f.message,
+            fix: None,
+        }),
+    }
+    findings.extend(doctor::clipboard(std::io::stderr().is_terminal()));
+    if let Some(config) = &config {
+        findings.extend(doctor::profiles(config));
+        if !config.profiles.is_empty() {
+            let timeout = config.settings.http_timeout.min(std::time::Duration::from_secs(10));
+            findings.extend(runtime()?.block_on(doctor::authorities(config, timeout)));
+        }
+    }
+    let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Ok);
+    if as_json {
+        outln!("{}", serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()));
+    } else {
+        for f in &findings {
+            let mark = match f.level {
+                Level::Ok => "ok  ",
+                Level::Warn => "warn",
+                Level::Fail => "FAIL",
+            };
+            outln!("{mark}  {:<28} {}", f.check, f.detail);
+            if let Some(fix) = &f.fix {
+                outln!("      {:<28} fix: {fix}", "");
+            }
+        }
+    }
+    if worst == Level::Fail {
+        return Err(Failure::new(
+            Exit::Failure,
+            if as_json {
+                String::new()
+            } else {
+                "doctor found problems (see FAIL above)".into()
+            },
+        ));
+    }
+    Ok(())
+}

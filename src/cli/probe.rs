@@ -1,0 +1,131 @@
+//! `probe`: one read-only LCS call with a fresh token, and a plain verdict.
+
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+use serde_json::json;
+
+use lcsauth::lcs::{self, Verdict};
+use lcsauth::profile::ProjectId;
+
+use super::report::{Exit, Failure};
+use super::{Ctx, runtime, token_cmd};
+
+pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json: bool) -> Result<(), Failure> {
+    let config = ctx.config()?;
+    let profile = ctx.select(&config, name)?.clone();
+    let project = project_id.or_else(|| profile.project_id.clone()).ok_or_else(|| {
+        Failure::usage(format!(
+            "no project id: pass --project-id, or set one with `lcsauth profile edit {} --project-id ID` \
+             (the number in the LCS portal URL /V2/ProjectOverview/<id>)",
+            profile.name
+        ))
+    })?;
+    let api_host = profile.endpoint().api_host;
+    let stamp = ctx.dir.state_dir().join(format!("probe-{}.stamp", project.as_str()));
+    lcs::claim_slot(&stamp, project.as_str(), Timestamp::now()).map_err(|e| Failure::usage(e.to_string()))?;
+    let (_, issued) = token_cmd::fresh(
+        ctx,
+        Some(profile.name.as_str()),
+        Some(std::time::Duration::from_secs(60)),
+        false,
+        false,
+    )?;
+    let verdict = runtime()?
+        .block_on(lcs::probe(
+            &api_host,
+            project.as_str(),
+            &issued.access_token,
+            config.settings.http_timeout,
+        ))
+        .map_err(|e| Failure::new(Exit::Unavailable, e.to_string()))?;
+    let (key, exit, text) = describe(&verdict, &profile.name.to_string(), project.as_str(), &api_host);
+    if as_json {
+        let envs: Vec<_> = match &verdict {
+            Verdict::Works { environments, .. } => environments
+                .iter()
+                .map(|e| json!({"name": e.environment_name, "type": e.environment_type, "status": e.deployment_status_display}))
+                .collect(),
+            _ => Vec::new(),
+        };
+        outln!(
+            "{}",
+            json!({"profile": profile.name.as_str(), "project_id": project.as_str(), "api_host": api_host,
+                   "verdict": key, "message": text, "environments": envs})
+        );
+    } else if exit.is_none() {
+        outln!("{text}");
+    }
+    match exit {
+        None => Ok(()),
+        Some(exit) if as_json => Err(Failure::new(exit, String::new())),
+        Some(exit) => Err(Failure::new(exit, text)),
+    }
+}
+
+/// A verdict as a key, an exit code (None = it works) and a sentence.
+fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (&'static str, Option<Exit>, String) {
+    match v {
+        Verdict::Works {
+            environments,
+            more_pages,
+        } => {
+            let mut text = format!(
+                "works: the token of '{profile}' reads project {project} on {api} ({}{} environment{})",
+                environments.len(),
+                if *more_pages { "+" } else { "" },
+                if environments.len() == 1 { "" } else { "s" }
+            );
+            for e in environments {
+                let _ = write!(
+                    text,
+                    "\n  {:<28} {:<12} {}",
+                    e.environment_name.as_deref().unwrap_or("?"),
+                    e.environment_type.as_deref().unwrap_or("-"),
+                    e.deployment_status_display.as_deref().unwrap_or("-")
+                );
+            }
+            ("works", None, text)
+        }
+        Verdict::TokenRejected => (
+            "token_rejected",
+            Some(Exit::Refused),
+            format!(
+                "token rejected (401) by {api}: the token is expired or for another LCS region; check the profile's \
+                 region (`lcsauth regions`) and run `lcsauth token {profile} --force`"
+            ),
+        ),
+        Verdict::NotMember { message } => (
+            "not_member",
+            Some(Exit::Refused),
+            format!(
+                "not a project member: {message}. The user must be Project owner or Environment admin in LCS \
+                 project {project} and must have accepted the invitation and opened the project once"
+            ),
+        ),
+        Verdict::Throttled { retry_after } => (
+            "throttled",
+            Some(Exit::Unavailable),
+            format!(
+                "throttled (429): LCS allows six calls per project per minute; retry after {}s",
+                retry_after.map_or(60, |d| d.as_secs())
+            ),
+        ),
+        Verdict::Refused { message, activity_id } => (
+            "refused",
+            Some(Exit::Refused),
+            format!(
+                "LCS answered IsSuccess: false: {message}{}",
+                activity_id
+                    .as_ref()
+                    .map(|a| format!(" (activity id {a})"))
+                    .unwrap_or_default()
+            ),
+        ),
+        Verdict::Unexpected { status, detail } => (
+            "unexpected",
+            Some(Exit::Unavailable),
+            format!("unexpected answer from {api}: {detail} (status {status})"),
+        ),
+    }
+}
