@@ -228,16 +228,19 @@ impl Broker {
 
     /// Removes the profile's tokens (and the remembered password if asked) and its metadata.
     pub fn logout(&self, profile: &str, forget_password: bool) -> Result<(), BrokerError> {
+        // The metadata goes first: without it no cached token is ever handed out, even if the
+        // keyring fails below.
+        self.states.remove(profile).map_err(|source| BrokerError::Io {
+            what: "the token state file".into(),
+            source,
+        })?;
         for kind in [SecretKind::AccessToken, SecretKind::RefreshToken] {
             self.secrets.delete(profile, kind)?;
         }
         if forget_password {
             self.secrets.delete(profile, SecretKind::Password)?;
         }
-        self.states.remove(profile).map_err(|source| BrokerError::Io {
-            what: "the token state file".into(),
-            source,
-        })
+        Ok(())
     }
 
     fn blocking_cached(

@@ -236,9 +236,15 @@ pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields
 }
 
 pub fn remove(ctx: &Ctx, name: &str) -> Result<(), Failure> {
-    ctx.profiles.update(|config| config.remove(name).map(drop))?;
     let config = ctx.config()?;
-    ctx.broker(&config.settings)?.logout(name, true)?;
+    config.get(name)?;
+    // Secrets first: if the keyring refuses, the profile stays, so nothing is orphaned.
+    ctx.broker(&config.settings)?.logout(name, true).map_err(|e| {
+        let mut f = Failure::from(e);
+        f.message += &format!("\n  the profile '{name}' was kept; run the command again once the keyring works");
+        f
+    })?;
+    ctx.profiles.update(|config| config.remove(name).map(drop))?;
     eprintln!("Removed profile '{name}' and its secrets.");
     Ok(())
 }
