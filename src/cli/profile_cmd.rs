@@ -241,7 +241,10 @@ pub fn remove(ctx: &Ctx, name: &str) -> Result<(), Failure> {
     // Secrets first: if the keyring refuses, the profile stays, so nothing is orphaned.
     ctx.broker(&config.settings)?.logout(name, true).map_err(|e| {
         let mut f = Failure::from(e);
-        f.message += &format!("\n  the profile '{name}' was kept; run the command again once the keyring works");
+        f.message = format!(
+            "{}\n  the profile '{name}' was kept; run the command again once the keyring works",
+            f.message
+        );
         f
     })?;
     ctx.profiles.update(|config| config.remove(name).map(drop))?;
