@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{Harness, sim_config, stderr, stdout};
@@ -245,7 +245,7 @@ fn faketime_or_skip() -> Option<PathBuf> {
 
 /// The binary with its wall clock shifted by `offset` (`-10m`, `+2h`); monotonic time is left
 /// alone so timers behave.
-fn skewed(h: &Harness, lib: &PathBuf, offset: &str) -> assert_cmd::Command {
+fn skewed(h: &Harness, lib: &Path, offset: &str) -> assert_cmd::Command {
     let mut cmd = h.cmd();
     cmd.env("LD_PRELOAD", lib)
         .env("FAKETIME", offset)
