@@ -368,10 +368,17 @@ impl Broker {
         let (expires_at, mut warning) =
             token::expiry(now, resp.expires_in, claims.as_ref().ok()).map_err(BrokerError::Unusable)?;
         if expires_at <= now {
-            return Err(BrokerError::Unusable(
-                "Entra answered a token that has already expired".into(),
-            ));
+            // With a clock far ahead of Entra's, the exp claim is already past by local time.
+            return Err(BrokerError::Unusable(match &warning {
+                Some(skew) => format!(
+                    "Entra answered a token that has already expired by the local clock: {skew} \
+                     (`lcsauth doctor` compares it with the sign-in host)"
+                ),
+                None => "Entra answered a token that has already expired".into(),
+            }));
         }
+        // A wrong clock shortens every countdown: say so when the token arrives.
+        warnings.extend(warning.clone());
         if let Err(e) = &claims {
             warning = Some(e.to_string());
         }

@@ -69,6 +69,8 @@ enum IntOrText {
     Int(i64),
     Float(f64),
     Text(String),
+    /// A boolean, array or object: read as missing rather than failing the whole answer.
+    Other(serde::de::IgnoredAny),
 }
 
 fn to_int(v: IntOrText) -> Option<i64> {
@@ -76,7 +78,7 @@ fn to_int(v: IntOrText) -> Option<i64> {
         IntOrText::Int(i) => Some(i),
         #[allow(clippy::cast_possible_truncation)]
         IntOrText::Float(f) if f.is_finite() => Some(f as i64),
-        IntOrText::Float(_) => None,
+        IntOrText::Float(_) | IntOrText::Other(_) => None,
         IntOrText::Text(s) => s.trim().parse().ok(),
     }
 }
