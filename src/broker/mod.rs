@@ -365,9 +365,27 @@ impl Broker {
         let name = profile.name.as_str();
         let now = Timestamp::now();
         let claims = Claims::decode(resp.access_token.expose());
-        let (expires_at, mut warning) =
-            token::expiry(now, resp.expires_in, claims.as_ref().ok()).map_err(BrokerError::Unusable)?;
+        // The rotated refresh token is kept whatever happens to the access token below: it is
+        // the one secret that must never be lost.
+        let mut state = self.states.load(name);
+        if let Some(rt) = &resp.refresh_token {
+            blocking(|| self.secrets.set(name, SecretKind::RefreshToken, rt))?;
+            state.refresh_token = Some(RefreshMeta { obtained_at: now });
+        }
+        let keep_refresh_meta = |state: &ProfileState| {
+            if resp.refresh_token.is_some() {
+                let _ = self.states.save(name, state);
+            }
+        };
+        let (expires_at, mut warning) = match token::expiry(now, resp.expires_in, claims.as_ref().ok()) {
+            Ok(v) => v,
+            Err(e) => {
+                keep_refresh_meta(&state);
+                return Err(BrokerError::Unusable(e));
+            }
+        };
         if expires_at <= now {
+            keep_refresh_meta(&state);
             // With a clock far ahead of Entra's, the exp claim is already past by local time.
             return Err(BrokerError::Unusable(match &warning {
                 Some(skew) => format!(
@@ -386,12 +404,7 @@ impl Broker {
         if let Some(w) = claims.audience_mismatch(&profile.endpoint().api_host) {
             warnings.push(w);
         }
-        let mut state = self.states.load(name);
         blocking(|| -> Result<(), BrokerError> {
-            if let Some(rt) = &resp.refresh_token {
-                self.secrets.set(name, SecretKind::RefreshToken, rt)?;
-                state.refresh_token = Some(RefreshMeta { obtained_at: now });
-            }
             if let Some(pw) = remember {
                 self.secrets.set(name, SecretKind::Password, pw)?;
             }
@@ -411,7 +424,10 @@ impl Broker {
         });
         state.last_error = None;
         if let Err(e) = self.states.save(name, &state) {
-            warnings.push(format!("the token state was not saved: {e}"));
+            warnings.push(format!(
+                "the token state was not saved in {}: {e}",
+                self.dir.state_dir().display()
+            ));
         }
         Ok(Issued {
             access_token: resp.access_token,

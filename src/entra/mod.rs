@@ -187,7 +187,9 @@ impl EntraClient {
             let outcome = self.send_once(url, form).await;
             let wait = match &outcome {
                 Ok((status, headers, _)) if *status == 429 || *status >= 500 => retry_after(headers).unwrap_or(backoff),
-                Err(EntraError::Network { .. }) => backoff,
+                // Nothing reached a server: one quick retry covers a blip; more only delays the
+                // message when the host is down or the address is wrong.
+                Err(EntraError::Network { .. }) if attempt == 1 => backoff,
                 _ => return outcome,
             };
             let spent = started.elapsed();
