@@ -44,7 +44,8 @@ fn remove_stale_temps(dir: &Path, name: &str) {
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let Some(n) = file_name.to_str() else { continue };
-        if !(n.starts_with(&prefix) && n.ends_with(".tmp")) {
+        // Our own temporary names: always this exact lower-case suffix.
+        if !(n.starts_with(&prefix) && n.rsplit('.').next() == Some("tmp")) {
             continue;
         }
         let stale = entry
