@@ -1,21 +1,26 @@
 //! The `lcsauth` binary: parse the command line, run a command, report failures.
 
 mod cli;
+mod tui;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::args::Cli;
+use cli::args::{Cli, Command};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    init_logging();
-    let Some(command) = args.command else {
-        eprintln!("error: the terminal UI is not part of this build; run `lcsauth --help` for the commands");
-        return cli::report::Exit::Usage.into();
+    // Log lines on stderr would land in the middle of the terminal UI's screen.
+    if args.command.as_ref().is_some_and(|c| !matches!(c, Command::Demo)) {
+        init_logging();
+    }
+    let result = match args.command {
+        None => tui::run(),
+        Some(Command::Demo) => tui::demo::run(),
+        Some(command) => cli::run(command),
     };
-    match cli::run(command) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`lcsauth token | head -c0`) is not a failure.
         Err(f) if f.broken_pipe => ExitCode::SUCCESS,

@@ -95,6 +95,8 @@ pub enum Command {
     },
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
+    /// The terminal UI on a built-in Entra simulator; touches none of your files or keyring
+    Demo,
     /// Serves a copied token to other programs (used by `copy`)
     #[command(name = "__clipboard-serve", hide = true)]
     ClipboardServe {

@@ -130,7 +130,10 @@ pub fn run(command: Command) -> Result<(), Failure> {
         } => exec::run(&ctx, name.as_deref(), min_valid, &command),
         Command::Probe { name, project_id, json } => probe::run(&ctx, name.as_deref(), project_id, json),
         Command::Doctor { json } => doctor::run(&ctx, json),
-        Command::Regions { .. } | Command::Completions { .. } | Command::ClipboardServe { .. } => Ok(()),
+        // Handled before: they need no context, or open the terminal UI (`demo`, in main).
+        Command::Regions { .. } | Command::Completions { .. } | Command::ClipboardServe { .. } | Command::Demo => {
+            Ok(())
+        }
     }
 }
 

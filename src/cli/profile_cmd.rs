@@ -195,7 +195,8 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
 }
 
 /// True when a change means the cached tokens belong to another identity or resource.
-fn identity_changed(old: &Profile, new: &Profile) -> bool {
+/// The terminal UI's edit form applies the same rule.
+pub(crate) fn identity_changed(old: &Profile, new: &Profile) -> bool {
     old.tenant != new.tenant
         || old.client_id != new.client_id
         || old.username != new.username

@@ -121,7 +121,8 @@ pub fn copy(ctx: &Ctx, a: &CopyArgs) -> Result<(), Failure> {
 }
 
 /// Starts `lcsauth __clipboard-serve`, gives it the token on stdin, waits for "ready".
-fn hand_to_server(text: &Secret, clear_after: std::time::Duration) -> Result<(), String> {
+/// The terminal UI uses it too, for a token still on the clipboard when it quits.
+pub(crate) fn hand_to_server(text: &Secret, clear_after: std::time::Duration) -> Result<(), String> {
     if !clipboard::display_present() {
         return Err("neither DISPLAY nor WAYLAND_DISPLAY is set".into());
     }

@@ -1,0 +1,374 @@
+//! The state of the terminal UI and `App::update`, the one place it changes.
+//!
+//! `update` is synchronous and never does I/O: it takes a message and the current time, changes
+//! the state, and returns at most one command for the loop to run. Key handling is in `keys`.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use tui_input::Input;
+
+use lcsauth::broker::Source;
+use lcsauth::profile::{Profile, ProfileName};
+use lcsauth::secret::Secret;
+
+use super::autorefresh;
+use super::form::ProfileForm;
+use super::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose, Snapshot};
+use super::notice::{ClipboardHold, Level, Notice, history_hint};
+use super::prompt::Prompt;
+use super::roster::{Busy, Roster};
+use super::time::{between, countdown, later};
+use super::view::{Theme, layout};
+
+/// Token metadata is read again this often (in ticks, one a second), to show what other
+/// `lcsauth` processes did meanwhile.
+pub const RELOAD_EVERY: u64 = 30;
+
+#[derive(Debug)]
+pub struct App {
+    pub roster: Roster,
+    /// The first reading of the files arrived.
+    pub loaded: bool,
+    pub form: Option<ProfileForm>,
+    pub prompt: Option<Prompt>,
+    pub help: bool,
+    /// The filter line while `/` is being typed.
+    pub filter_input: Option<Input>,
+    pub notice: Option<Notice>,
+    pub clipboard: Option<ClipboardHold>,
+    /// The access token the user asked to see, for one profile.
+    pub revealed: Option<(ProfileName, Secret)>,
+    pub detail_scroll: u16,
+    /// The default before the last change through the board (`-` goes back to it).
+    pub previous: Option<ProfileName>,
+    pub theme: Theme,
+    pub tz: TimeZone,
+    /// A line under the title (the demo says where its simulator runs).
+    pub banner: Option<String>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    ticks: u64,
+    loading: bool,
+    /// A profile to select once the next reading of the files arrives (after a save).
+    select_after_load: Option<ProfileName>,
+}
+
+impl App {
+    pub fn new(theme: Theme, tz: TimeZone, size: (u16, u16)) -> Self {
+        Self {
+            roster: Roster::default(),
+            loaded: false,
+            form: None,
+            prompt: None,
+            help: false,
+            filter_input: None,
+            notice: None,
+            clipboard: None,
+            revealed: None,
+            detail_scroll: 0,
+            previous: None,
+            theme,
+            tz,
+            banner: None,
+            size,
+            quit: false,
+            ticks: 0,
+            loading: false,
+            select_after_load: None,
+        }
+    }
+
+    /// Rows of the board that fit on screen now.
+    pub fn board_rows(&self) -> usize {
+        layout::board_rows(self.size.1, self.roster.visible_len())
+    }
+
+    pub(super) fn say(&mut self, level: Level, text: impl Into<String>, now: Timestamp) {
+        self.notice = Some(Notice::new(level, text, now));
+    }
+
+    /// Applies one message; returns the side effect to run, if any.
+    pub fn update(&mut self, msg: Msg, now: Timestamp) -> Option<Command> {
+        match msg {
+            Msg::Key(key) => self.on_key(&key, now),
+            Msg::Resize { width, height } => {
+                self.size = (width, height);
+                let rows = self.board_rows();
+                self.roster.scroll_into_view(rows);
+                None
+            }
+            Msg::Tick => self.on_tick(now),
+            Msg::Loaded(result) => {
+                self.on_loaded(result, now);
+                None
+            }
+            Msg::Fetched { name, state, outcome } => self.on_fetched(&name, *state, outcome, now),
+            Msg::Copied { name, result } => self.on_copied(name, result, now),
+            Msg::ClipboardSettled { cleared } => {
+                self.clipboard = None;
+                let text = if cleared {
+                    "Clipboard cleared."
+                } else {
+                    "Clipboard left alone: something else was copied since."
+                };
+                self.say(Level::Info, text, now);
+                None
+            }
+            Msg::Revealed { name, token } => {
+                match token {
+                    Ok(Some(t)) if self.roster.selected().is_some_and(|e| *e.name() == name) => {
+                        self.revealed = Some((name, t));
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) => self.say(
+                        Level::Warning,
+                        format!("No cached token for '{name}': press r to get one."),
+                        now,
+                    ),
+                    Err(e) => self.say(Level::Error, format!("Cannot read the token of '{name}': {e}"), now),
+                }
+                None
+            }
+            Msg::Saved {
+                result,
+                select,
+                warning,
+            } => self.on_saved(result, select, warning, now),
+            Msg::Terminate => {
+                self.quit = true;
+                Some(Command::Quit)
+            }
+        }
+    }
+
+    fn on_tick(&mut self, now: Timestamp) -> Option<Command> {
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(RELOAD_EVERY) && !self.loading {
+            self.loading = true;
+            return Some(Command::Load);
+        }
+        // One background refresh per tick at most: spreads a burst of due profiles over seconds.
+        let min_valid = self.roster.settings.min_valid;
+        let due = self
+            .roster
+            .entries_mut()
+            .find(|e| e.busy.is_none() && e.auto_at.is_some_and(|at| at <= now))?;
+        due.busy = Some(Busy {
+            purpose: Purpose::Auto,
+            copy_after: false,
+        });
+        let profile = due.profile.clone();
+        Some(Command::Fetch(FetchJob {
+            profile,
+            min_valid,
+            force: true,
+            sign_in: false,
+            password: None,
+            copy: None,
+        }))
+    }
+
+    fn on_loaded(&mut self, result: Result<Snapshot, String>, now: Timestamp) {
+        self.loading = false;
+        match result {
+            Ok(snapshot) => {
+                let first = !self.loaded;
+                self.loaded = true;
+                let rows = self.board_rows();
+                self.roster.replace(snapshot, rows);
+                if let Some(name) = self.select_after_load.take() {
+                    self.roster.select(name.as_str(), self.board_rows());
+                }
+                if first && self.roster.is_empty() && self.form.is_none() {
+                    self.form = Some(ProfileForm::add(Vec::new(), true));
+                }
+            }
+            Err(e) => self.say(Level::Error, format!("Cannot read the profiles: {e}"), now),
+        }
+    }
+
+    fn on_fetched(
+        &mut self,
+        name: &ProfileName,
+        state: lcsauth::broker::ProfileState,
+        outcome: Result<Got, Failed>,
+        now: Timestamp,
+    ) -> Option<Command> {
+        let min_valid = self.roster.settings.min_valid;
+        let clear_after = self.roster.settings.clear_after;
+        let entry = self.roster.get_mut(name.as_str())?;
+        let busy = entry.busy.take();
+        let purpose = busy.map_or(Purpose::Refresh, |b| b.purpose);
+        entry.set_state(state, min_valid);
+        if self.revealed.as_ref().is_some_and(|(n, _)| n == name) {
+            self.revealed = None;
+        }
+        match outcome {
+            Ok(got) => {
+                let left = countdown(between(now, got.expires_at));
+                if let Some(w) = got.warnings.first() {
+                    self.say(Level::Warning, format!("'{name}': {w}"), now);
+                } else {
+                    match purpose {
+                        Purpose::Refresh if got.source == Source::Joined => self.say(
+                            Level::Success,
+                            format!("Fresh token for '{name}', fetched meanwhile by another lcsauth ({left} left)."),
+                            now,
+                        ),
+                        Purpose::Refresh => {
+                            self.say(Level::Success, format!("Fresh token for '{name}' ({left} left)."), now);
+                        }
+                        Purpose::SignIn => {
+                            self.say(Level::Success, format!("Signed in to '{name}' ({left} left)."), now);
+                        }
+                        Purpose::Copy | Purpose::Auto => {}
+                    }
+                }
+                let entry = self.roster.get_mut(name.as_str())?;
+                if busy.is_some_and(|b| b.copy_after) && purpose != Purpose::Copy {
+                    entry.busy = Some(Busy {
+                        purpose: Purpose::Copy,
+                        copy_after: false,
+                    });
+                    return Some(Command::Fetch(copy_job(entry.profile.clone(), min_valid, clear_after)));
+                }
+                None
+            }
+            Err(failed) => {
+                let profile = entry.profile.clone();
+                if purpose == Purpose::Auto {
+                    entry.auto_failures += 1;
+                    // Entra's refusals do not change by asking again: wait for the user.
+                    entry.auto_at = (failed.kind == FailKind::Transient)
+                        .then(|| later(now, autorefresh::backoff(entry.auto_failures)));
+                    self.say(
+                        Level::Warning,
+                        format!(
+                            "Background refresh of '{name}' failed; the current token is kept: {}",
+                            failed.message
+                        ),
+                        now,
+                    );
+                    return None;
+                }
+                let wants_password =
+                    failed.kind == FailKind::SignIn && profile.flow == lcsauth::profile::Flow::Password;
+                if wants_password && matches!(purpose, Purpose::Refresh | Purpose::Copy) && self.prompt.is_none() {
+                    self.prompt = Some(Prompt::SignIn {
+                        profile,
+                        password: super::password::PasswordField::default(),
+                        then_copy: purpose == Purpose::Copy,
+                    });
+                    self.say(
+                        Level::Info,
+                        format!("'{name}' needs a sign-in: type the password."),
+                        now,
+                    );
+                } else {
+                    self.say(Level::Error, failed.message, now);
+                }
+                None
+            }
+        }
+    }
+
+    fn on_copied(&mut self, name: ProfileName, result: Result<CopyVia, String>, now: Timestamp) -> Option<Command> {
+        let left = self
+            .roster
+            .get(name.as_str())
+            .and_then(super::roster::Entry::expires_at)
+            .map(|end| countdown(between(now, end)))
+            .unwrap_or_default();
+        match result {
+            Ok(CopyVia::Clipboard { clear_after }) => {
+                let hint = history_hint().map(|h| format!(" · {h}")).unwrap_or_default();
+                self.say(
+                    Level::Success,
+                    format!("Copied the token of '{name}' (valid {left}){hint}."),
+                    now,
+                );
+                self.clipboard = Some(ClipboardHold {
+                    profile: name,
+                    clear_at: later(now, clear_after),
+                });
+                None
+            }
+            Ok(CopyVia::Terminal { text, reason }) => {
+                self.say(
+                    Level::Info,
+                    format!("No system clipboard ({reason}): sent the token of '{name}' to your terminal's clipboard (OSC 52); it is not cleared automatically."),
+                    now,
+                );
+                Some(Command::Osc52(text))
+            }
+            Err(e) => {
+                self.say(Level::Error, format!("Cannot copy: {e}"), now);
+                None
+            }
+        }
+    }
+
+    fn on_saved(
+        &mut self,
+        result: Result<String, String>,
+        select: Option<ProfileName>,
+        warning: Option<String>,
+        now: Timestamp,
+    ) -> Option<Command> {
+        match result {
+            Ok(text) => {
+                self.form = None;
+                self.select_after_load = select;
+                match warning {
+                    Some(w) => self.say(Level::Warning, format!("{text} {w}"), now),
+                    None => self.say(Level::Success, text, now),
+                }
+            }
+            Err(e) => match self.form.as_mut().filter(|f| f.saving) {
+                Some(form) => {
+                    form.saving = false;
+                    form.save_error = Some(e);
+                }
+                None => self.say(Level::Error, e, now),
+            },
+        }
+        None
+    }
+
+    /// The names of every profile except `except`, for the form's clash check.
+    pub(super) fn names_except(&self, except: Option<&str>) -> Vec<String> {
+        self.roster
+            .entries()
+            .iter()
+            .map(|e| e.name().to_string())
+            .filter(|n| Some(n.as_str()) != except)
+            .collect()
+    }
+
+    /// A fetch started by the user for `purpose`.
+    pub(super) fn user_job(&self, profile: Profile, purpose: Purpose) -> FetchJob {
+        let s = &self.roster.settings;
+        match purpose {
+            Purpose::Copy => copy_job(profile, s.min_valid, s.clear_after),
+            _ => FetchJob {
+                profile,
+                min_valid: s.min_valid,
+                force: true,
+                sign_in: purpose == Purpose::SignIn,
+                password: None,
+                copy: None,
+            },
+        }
+    }
+}
+
+fn copy_job(profile: Profile, min_valid: std::time::Duration, clear_after: std::time::Duration) -> FetchJob {
+    FetchJob {
+        profile,
+        min_valid,
+        force: false,
+        sign_in: false,
+        password: None,
+        copy: Some(clear_after),
+    }
+}

@@ -1,0 +1,109 @@
+//! The form's validation: each field through the same parsers the command line uses, then the
+//! profile's cross-field rules (`Profile::validate`), each message pinned to its field.
+
+use std::str::FromStr;
+
+use lcsauth::profile::{BaseUrl, ClientId, Flow, Profile, ProfileName, ProjectId, Tenant};
+
+use super::form::{FieldId, ProfileForm};
+
+type Errors = Vec<(FieldId, String)>;
+
+fn required<T: FromStr<Err = String>>(text: &str, field: FieldId, what: &str, errors: &mut Errors) -> Option<T> {
+    let t = text.trim();
+    if t.is_empty() {
+        errors.push((field, format!("required: {what}")));
+        return None;
+    }
+    t.parse().map_err(|e| errors.push((field, e))).ok()
+}
+
+fn optional<T: FromStr<Err = String>>(text: &str, field: FieldId, errors: &mut Errors) -> Option<T> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    t.parse().map_err(|e| errors.push((field, e))).ok()
+}
+
+/// Which field a message of `Profile::validate` is about.
+fn field_of(message: &str) -> FieldId {
+    if message.contains("api_host") {
+        FieldId::ApiHost
+    } else if message.contains("username") {
+        FieldId::Username
+    } else if message.contains("scope") {
+        FieldId::Scope
+    } else if message.contains("remember_password") {
+        FieldId::Remember
+    } else {
+        FieldId::Name
+    }
+}
+
+impl ProfileForm {
+    /// The profile the form describes, or every problem with the field it belongs to.
+    pub fn check(&self) -> Result<Profile, Errors> {
+        let mut errors = Errors::new();
+        let name: Option<ProfileName> = required(
+            self.name.value(),
+            FieldId::Name,
+            "1 to 64 letters, digits, '.', '_' or '-'",
+            &mut errors,
+        );
+        if let Some(n) = &name {
+            let renamed = self.original.as_ref().is_none_or(|o| o.name != *n);
+            if renamed && self.taken.iter().any(|t| t == n.as_str()) {
+                errors.push((FieldId::Name, format!("a profile named '{n}' already exists")));
+            }
+        }
+        let tenant: Option<Tenant> = required(
+            self.tenant.value(),
+            FieldId::Tenant,
+            "the tenant's domain (contoso.onmicrosoft.com), its GUID, or organizations",
+            &mut errors,
+        );
+        let client_id: Option<ClientId> = required(
+            self.client_id.value(),
+            FieldId::ClientId,
+            "the app registration's Application (client) ID, a GUID",
+            &mut errors,
+        );
+        let authority: Option<BaseUrl> = optional(self.authority.value(), FieldId::Authority, &mut errors);
+        let api_host: Option<BaseUrl> = optional(self.api_host.value(), FieldId::ApiHost, &mut errors);
+        let project_id: Option<ProjectId> = optional(self.project_id.value(), FieldId::ProjectId, &mut errors);
+        let username = Some(self.username.value().trim().to_string()).filter(|u| !u.is_empty());
+        let scope = Some(self.scope.value().trim().to_string()).filter(|s| !s.is_empty());
+        let (Some(name), Some(tenant), Some(client_id)) = (name, tenant, client_id) else {
+            return Err(errors);
+        };
+        let profile = Profile {
+            name,
+            tenant,
+            client_id,
+            region: self.region,
+            username,
+            flow: self.flow,
+            authority,
+            scope,
+            api_host,
+            project_id,
+            // The switch is only on screen for the password flow; elsewhere it means nothing.
+            remember_password: self.remember && self.flow == Flow::Password,
+        };
+        if let Err(message) = profile.validate() {
+            // The form already says which profile this is: drop the "profile 'x': " prefix.
+            let text = message.split_once("': ").map_or(message.as_str(), |(_, m)| m);
+            errors.push((field_of(&message), text.to_string()));
+        }
+        if errors.is_empty() { Ok(profile) } else { Err(errors) }
+    }
+
+    /// The problems to show now: those of edited fields, or all after a save attempt.
+    pub fn visible_errors(&self) -> Errors {
+        match self.check() {
+            Ok(_) => Vec::new(),
+            Err(all) => all.into_iter().filter(|(f, _)| self.shows_error(*f)).collect(),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The terminal UI: a board of profiles with live countdowns, forms, one-key copy of fresh
+//! tokens, and `lcsauth demo`. The loop owns `App`; `App::update` turns messages into commands;
+//! the worker runs them off the loop; the views draw `App` at a given `now`.
+
+mod app;
+mod autorefresh;
+mod clipboard_keeper;
+pub mod demo;
+mod event_loop;
+mod form;
+mod form_check;
+mod keymap;
+mod keys;
+mod msg;
+mod notice;
+mod password;
+mod prompt;
+mod roster;
+mod terminal;
+mod time;
+mod view;
+mod worker;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use lcsauth::broker::Broker;
+use lcsauth::profile::store::ProfileStore;
+
+use crate::cli::report::{Exit, Failure};
+use crate::cli::{Ctx, runtime};
+use app::App;
+use clipboard_keeper::ClipboardKeeper;
+use msg::Msg;
+use view::Theme;
+use worker::{Worker, load};
+
+/// How long quitting waits for the clipboard thread to hand a copied token over.
+const HANDOVER_WAIT: Duration = Duration::from_millis(1500);
+
+/// What a board session runs on.
+pub struct Session {
+    pub broker: Arc<Broker>,
+    pub store: ProfileStore,
+    /// A line for the title bar (the demo names its simulator).
+    pub banner: Option<String>,
+}
+
+/// `lcsauth` without a command: the board on the user's profiles and keyring.
+pub fn run() -> Result<(), Failure> {
+    let ctx = Ctx::from_env()?;
+    // A broken profiles.toml is reported before the screen is taken over.
+    let config = ctx.profiles.load()?;
+    let broker = Arc::new(ctx.broker(&config.settings)?);
+    let session = Session {
+        broker,
+        store: ctx.profiles.clone(),
+        banner: None,
+    };
+    runtime()?.block_on(board(session))
+}
+
+/// Runs the board until the user quits.
+pub async fn board(session: Session) -> Result<(), Failure> {
+    let Session { broker, store, banner } = session;
+    let states = broker.states().clone();
+    let (store2, states2) = (store.clone(), states.clone());
+    let snapshot = tokio::task::spawn_blocking(move || load(&store2, &states2))
+        .await
+        .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?
+        .map_err(|e| Failure::new(Exit::Config, e))?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let keeper = ClipboardKeeper::start(tx.clone())?;
+    let worker = Worker::new(broker, store, tx.clone(), keeper.handle());
+    terminal::watch_signals(tx)?;
+    let mut terminal = terminal::init()?;
+    let size = terminal.size()?;
+    let mut app = App::new(Theme::from_env(), TimeZone::system(), (size.width, size.height));
+    app.banner = banner;
+    app.update(Msg::Loaded(Ok(snapshot)), Timestamp::now());
+    let result = event_loop::run_loop(&mut terminal, &mut app, &worker, rx).await;
+    terminal::restore();
+    keeper.finish(HANDOVER_WAIT);
+    result.map_err(|e| Failure::new(Exit::Failure, format!("the terminal failed: {e}")))
+}

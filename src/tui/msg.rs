@@ -1,0 +1,165 @@
+//! What happened (messages into `App::update`) and what to do about it (commands out of it).
+//!
+//! Every slow operation is a pair: `update` returns a `Command`, the loop runs it off the UI
+//! thread, and its result comes back as a `Msg`.
+
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+use jiff::Timestamp;
+
+use lcsauth::broker::{BrokerError, ProfileState, Source};
+use lcsauth::profile::store::Config;
+use lcsauth::profile::{Profile, ProfileName};
+use lcsauth::secret::Secret;
+
+/// Something that happened: input, time passing, or the end of a side effect.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The terminal changed size.
+    Resize { width: u16, height: u16 },
+    /// A second passed: countdowns move and due auto-refreshes start.
+    Tick,
+    /// The profiles and their token metadata were read.
+    Loaded(Result<Snapshot, String>),
+    /// A token request for a profile ended; `state` is its metadata afterwards.
+    Fetched {
+        name: ProfileName,
+        state: Box<ProfileState>,
+        outcome: Result<Got, Failed>,
+    },
+    /// A copied token reached the clipboard, or has to go through the terminal.
+    Copied {
+        name: ProfileName,
+        result: Result<CopyVia, String>,
+    },
+    /// The clipboard's clear-after deadline passed; `cleared` is false when the user had
+    /// copied something else meanwhile (and it was left alone).
+    ClipboardSettled { cleared: bool },
+    /// The cached access token of a profile, read for the reveal.
+    Revealed {
+        name: ProfileName,
+        token: Result<Option<Secret>, String>,
+    },
+    /// A change to `profiles.toml` ended; `Ok` holds the notice to show, `warning` what went
+    /// wrong after the change was saved (a sign-in).
+    Saved {
+        result: Result<String, String>,
+        select: Option<ProfileName>,
+        warning: Option<String>,
+    },
+    /// The process was asked to end (SIGTERM, SIGHUP).
+    Terminate,
+}
+
+/// `profiles.toml` and the token metadata of each profile, in the same order.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub config: Config,
+    pub states: Vec<ProfileState>,
+}
+
+/// A token was handed out (the token itself stays in the worker or goes to the clipboard).
+#[derive(Debug)]
+pub struct Got {
+    pub expires_at: Timestamp,
+    pub source: Source,
+    pub warnings: Vec<String>,
+}
+
+/// Why a token request failed, in one line, and what kind of failure it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    pub message: String,
+    pub kind: FailKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailKind {
+    /// No refresh token and no remembered password: someone must sign in.
+    SignIn,
+    /// Entra said no; repeating the same request will not help.
+    Refused,
+    /// Network, keyring or file trouble; trying later may work.
+    Transient,
+}
+
+impl From<&BrokerError> for Failed {
+    fn from(e: &BrokerError) -> Self {
+        let kind = match e {
+            BrokerError::SignInNeeded { .. } => FailKind::SignIn,
+            BrokerError::Entra(err) if err.refusal().is_some() => FailKind::Refused,
+            _ => FailKind::Transient,
+        };
+        Self {
+            message: e.to_string(),
+            kind,
+        }
+    }
+}
+
+/// Where a copied token went.
+#[derive(Debug)]
+pub enum CopyVia {
+    /// The system clipboard, cleared after `clear_after` if it still holds the token.
+    Clipboard { clear_after: Duration },
+    /// No display: the terminal must be asked to set its clipboard (OSC 52).
+    Terminal { text: Secret, reason: String },
+}
+
+/// Why a token is being fetched; decides what happens when it arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `r`: a fresh token now.
+    Refresh,
+    /// `c`: a fresh token, then the clipboard.
+    Copy,
+    /// Before it falls under `min_valid`, in the background.
+    Auto,
+    /// A sign-in with a password typed now.
+    SignIn,
+}
+
+/// A token request to run.
+#[derive(Debug)]
+pub struct FetchJob {
+    pub profile: Profile,
+    pub min_valid: Duration,
+    /// Ignore the cached access token.
+    pub force: bool,
+    /// Sign in with the profile's own flow (skips the refresh token).
+    pub sign_in: bool,
+    pub password: Option<Secret>,
+    /// Copy the token afterwards, clearing the clipboard after this long.
+    pub copy: Option<Duration>,
+}
+
+/// A profile to add (no `original`) or to replace.
+#[derive(Debug)]
+pub struct SaveJob {
+    pub original: Option<Profile>,
+    pub profile: Profile,
+    /// Typed in the form: sign in right after saving.
+    pub password: Option<Secret>,
+}
+
+/// A side effect for the loop to run; its result comes back as a `Msg`.
+#[derive(Debug)]
+pub enum Command {
+    /// Read `profiles.toml` and every state file again.
+    Load,
+    Fetch(FetchJob),
+    /// Read the cached access token to show it.
+    Reveal(Profile),
+    /// Make the profile the default in `profiles.toml`.
+    SetDefault(ProfileName),
+    Save(SaveJob),
+    /// Remove the profile and its secrets.
+    Delete(ProfileName),
+    /// Write an OSC 52 clipboard request to the terminal (done by the loop, between frames).
+    Osc52(Secret),
+    /// Leave: restore the terminal and exit.
+    Quit,
+}

@@ -1,0 +1,63 @@
+//! First run, no profiles yet: the setup steps of the vendor article, then the add form.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::form;
+use super::text::wrap;
+use crate::tui::app::App;
+
+/// The steps an Entra admin takes once per tenant ("Database movement API - Authentication").
+pub const STEPS: [&str; 4] = [
+    "App registrations > New registration, single tenant. Note its Application (client) ID and the tenant's domain or ID.",
+    "API permissions > Add > APIs my organization uses > Dynamics Lifecycle services (913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0) > delegated user_impersonation, then Grant admin consent.",
+    "Authentication > Advanced settings > Allow public client flows = Yes.",
+    "Add the profile below: tenant, client id, LCS region and your username; type the password to sign in now.",
+];
+
+fn step_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let t = app.theme;
+    let mut out = vec![Line::styled(
+        "No profiles yet. Before the first sign-in, an Entra admin prepares an app registration:",
+        t.strong(),
+    )];
+    for (i, step) in STEPS.iter().enumerate() {
+        for (j, part) in wrap(step, width.saturating_sub(3)).into_iter().enumerate() {
+            let head = if j == 0 {
+                format!("{}. ", i + 1)
+            } else {
+                "   ".to_string()
+            };
+            out.push(Line::from(vec![Span::styled(head, t.key()), Span::raw(part)]));
+        }
+    }
+    out
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
+    let steps = step_lines(app, usize::from(area.width.saturating_sub(2)));
+    let steps_height = u16::try_from(steps.len()).unwrap_or(u16::MAX).saturating_add(2);
+    let [top, rest] = Layout::vertical([Constraint::Length(steps_height), Constraint::Fill(1)]).areas(area);
+    let block = Block::bordered()
+        .border_style(t.border())
+        .title(Line::from(Span::styled(" Welcome to lcsauth ", t.title())));
+    frame.render_widget(Paragraph::new(steps).block(block), top);
+    match &app.form {
+        Some(f) if f.onboarding => form::render_in(f, t, frame, rest),
+        _ => frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::raw(" Press "),
+                Span::styled("a", t.key()),
+                Span::raw(" to add your first profile, "),
+                Span::styled("?", t.key()),
+                Span::raw(" for the keys, "),
+                Span::styled("q", t.key()),
+                Span::raw(" to quit."),
+            ])),
+            rest,
+        ),
+    }
+}

@@ -1,0 +1,117 @@
+//! The two bottom lines: the status line (notices, the clipboard countdown, the filter being
+//! typed) and the hint line of the keys that work right now, from the keymap of the top layer.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::tui::app::App;
+use crate::tui::keymap;
+use crate::tui::notice::Level;
+use crate::tui::time::{between, countdown};
+
+pub fn render_status(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
+    let t = app.theme;
+    if let Some(input) = &app.filter_input {
+        let width = usize::from(area.width.saturating_sub(1));
+        let scroll = input.visual_scroll(width);
+        let shown: String = input.value().chars().skip(scroll).collect();
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled("/", t.key()), Span::raw(shown)])),
+            area,
+        );
+        let x = input.visual_cursor().saturating_sub(scroll);
+        frame.set_cursor_position(Position::new(area.x + 1 + u16::try_from(x).unwrap_or(0), area.y));
+        return;
+    }
+    let clip = app.clipboard.as_ref().map(|hold| {
+        format!(
+            " clipboard: {} · clears in {} ",
+            hold.profile,
+            countdown(between(now, hold.clear_at))
+        )
+    });
+    let clip_width = clip
+        .as_ref()
+        .map_or(0, |c| u16::try_from(c.chars().count()).unwrap_or(0));
+    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(clip_width)]).areas(area);
+    if let Some(n) = app.notice.as_ref().filter(|n| n.visible(now)) {
+        let style = match n.level {
+            Level::Info => ratatui::style::Style::new(),
+            Level::Success => t.ok(),
+            Level::Warning => t.warn(),
+            Level::Error => t.error(),
+        };
+        frame.render_widget(Paragraph::new(Span::styled(n.text.clone(), style)), left);
+    }
+    if let Some(c) = clip {
+        frame.render_widget(Paragraph::new(Span::styled(c, t.selected())), right);
+    }
+}
+
+/// `(keys, word)` pairs of the layer that takes keys now.
+fn current_hints(app: &App) -> Vec<(&'static str, &'static str)> {
+    if app.help {
+        return keymap::hints(keymap::HELP).collect();
+    }
+    if let Some(p) = &app.prompt {
+        return keymap::hints(p.keys()).collect();
+    }
+    if let Some(f) = &app.form {
+        return if f.picker.is_some() {
+            keymap::hints(keymap::LIST).collect()
+        } else {
+            keymap::hints(keymap::FORM).collect()
+        };
+    }
+    if app.filter_input.is_some() {
+        return keymap::hints(keymap::FILTER).collect();
+    }
+    keymap::hints(keymap::BOARD).collect()
+}
+
+/// As many hints as fit, in order, always keeping the last two (help and quit on the board).
+pub fn fit(hints: &[(&str, &str)], width: usize) -> Vec<usize> {
+    let cost = |(k, w): &(&str, &str)| k.chars().count() + 1 + w.chars().count() + 2;
+    let tail = hints.len().saturating_sub(2);
+    let mut used: usize = hints[tail..].iter().map(cost).sum();
+    let mut keep = Vec::new();
+    for (i, h) in hints[..tail].iter().enumerate() {
+        if used + cost(h) > width {
+            break;
+        }
+        used += cost(h);
+        keep.push(i);
+    }
+    keep.extend(tail..hints.len());
+    keep
+}
+
+pub fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
+    let t: Theme = app.theme;
+    let hints = current_hints(app);
+    let mut spans = Vec::new();
+    for i in fit(&hints, usize::from(area.width)) {
+        let (k, w) = hints[i];
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::raw(format!(" {w}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_that_do_not_fit_are_dropped_but_the_last_two_stay() {
+        let hints = [("a", "add"), ("b", "bbb"), ("?", "help"), ("q", "quit")];
+        assert_eq!(fit(&hints, 100), vec![0, 1, 2, 3]);
+        assert_eq!(fit(&hints, 22), vec![0, 2, 3]);
+        assert_eq!(fit(&hints, 3), vec![2, 3]);
+        assert_eq!(fit(&[("x", "close")], 3), vec![0]);
+    }
+}
