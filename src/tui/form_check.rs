@@ -74,7 +74,14 @@ impl ProfileForm {
         let project_id: Option<ProjectId> = optional(self.project_id.value(), FieldId::ProjectId, &mut errors);
         let username = Some(self.username.value().trim().to_string()).filter(|u| !u.is_empty());
         let scope = Some(self.scope.value().trim().to_string()).filter(|s| !s.is_empty());
-        let (Some(name), Some(tenant), Some(client_id)) = (name, tenant, client_id) else {
+        // A field that failed its own check already has its error. Stand-ins take its place
+        // so the cross-field rules still speak up (a password flow without a username) while
+        // the user fixes it.
+        let (Some(name), Some(tenant), Some(client_id)) = (
+            name.or_else(|| "x".parse().ok()),
+            tenant.or_else(|| "organizations".parse().ok()),
+            client_id.or_else(|| "00000000-0000-0000-0000-000000000000".parse().ok()),
+        ) else {
             return Err(errors);
         };
         let profile = Profile {

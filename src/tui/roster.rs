@@ -257,8 +257,10 @@ mod tests {
     #[test]
     fn filter_matches_every_word_in_name_tenant_user_or_region() {
         let mut r = roster(&["contoso-prod", "contoso-test", "fabrikam"]);
-        r.set_filter("CONTOSO", 3);
+        r.set_filter("CONTOSO-", 3);
         assert_eq!(r.visible_len(), 2);
+        r.set_filter("contoso.onmicrosoft", 3);
+        assert_eq!(r.visible_len(), 3, "every fixture has this tenant");
         r.set_filter("contoso test", 3);
         assert_eq!(r.visible_len(), 1);
         assert_eq!(r.selected().unwrap().name().as_str(), "contoso-test");

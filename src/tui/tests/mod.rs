@@ -1,1 +1,3 @@
 pub mod fixtures;
+mod screens;
+mod update;

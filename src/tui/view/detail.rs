@@ -40,7 +40,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
             add(
                 "Token",
                 &format!(
-                    "{} · expires {} · {left}",
+                    "{} · {left} · ends {}",
                     state_badge.word(),
                     local_and_utc(tok.expires_at, &app.tz),
                 ),

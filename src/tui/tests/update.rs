@@ -1,0 +1,490 @@
+//! `App::update` driven by keys and messages built here: no terminal, no runtime, a fixed clock.
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+
+use lcsauth::broker::Source;
+use lcsauth::profile::Flow;
+use lcsauth::region::Region;
+use lcsauth::secret::Secret;
+
+use super::fixtures::{app_with, board_snapshot, ch, ctrl, key, now, profile, snapshot, token, type_text};
+use crate::tui::app::App;
+use crate::tui::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose};
+use crate::tui::prompt::Prompt;
+use crate::tui::time::later;
+
+fn board() -> App {
+    app_with(board_snapshot(), 100, 30)
+}
+
+fn selected(app: &App) -> String {
+    app.roster.selected().unwrap().name().to_string()
+}
+
+fn fetch(cmd: Option<Command>) -> FetchJob {
+    match cmd {
+        Some(Command::Fetch(job)) => job,
+        other => panic!("expected a fetch, got {other:?}"),
+    }
+}
+
+fn got(expires_in: u64) -> Got {
+    Got {
+        expires_at: later(now(), Duration::from_secs(expires_in)),
+        source: Source::Fetched(lcsauth::broker::Grant::RefreshToken),
+        warnings: Vec::new(),
+    }
+}
+
+#[test]
+fn j_and_k_move_the_selection_and_stop_at_the_ends() {
+    let mut app = board();
+    assert_eq!(selected(&app), "contoso-prod");
+    app.update(ch('j'), now());
+    app.update(key(KeyCode::Down), now());
+    assert_eq!(selected(&app), "fabrikam-ops");
+    for _ in 0..5 {
+        app.update(ch('j'), now());
+    }
+    assert_eq!(selected(&app), "northwind-dev");
+    app.update(ch('k'), now());
+    assert_eq!(selected(&app), "fabrikam-ops");
+    app.update(ch('g'), now());
+    assert_eq!(selected(&app), "contoso-prod");
+    app.update(key(KeyCode::Up), now());
+    assert_eq!(selected(&app), "contoso-prod");
+    app.update(ch('G'), now());
+    assert_eq!(selected(&app), "northwind-dev");
+}
+
+#[test]
+fn enter_makes_the_selected_profile_the_default_and_dash_goes_back() {
+    let mut app = board();
+    app.update(ch('j'), now());
+    match app.update(key(KeyCode::Enter), now()) {
+        Some(Command::SetDefault(name)) => assert_eq!(name.as_str(), "contoso-test"),
+        other => panic!("{other:?}"),
+    }
+    // The worker saved it; the next reading of the file says so.
+    let mut snap = board_snapshot();
+    snap.config.default_profile = Some("contoso-test".parse().unwrap());
+    app.update(Msg::Loaded(Ok(snap)), now());
+    app.update(ch('j'), now());
+    app.update(ch('j'), now());
+    match app.update(ch('-'), now()) {
+        Some(Command::SetDefault(name)) => assert_eq!(name.as_str(), "contoso-prod"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(selected(&app), "contoso-prod", "the cursor follows the jump");
+    assert_eq!(
+        app.previous.as_ref().unwrap().as_str(),
+        "contoso-test",
+        "a second - comes back"
+    );
+}
+
+#[test]
+fn dash_without_a_previous_default_only_explains() {
+    let mut app = board();
+    assert!(app.update(ch('-'), now()).is_none());
+    assert!(app.notice.as_ref().unwrap().text.contains("No previous profile"));
+}
+
+#[test]
+fn c_copies_a_token_fresh_for_min_valid_and_a_second_c_in_flight_starts_nothing() {
+    let mut app = board();
+    let job = fetch(app.update(ch('c'), now()));
+    assert_eq!(job.profile.name.as_str(), "contoso-prod");
+    assert!(!job.force, "a cached token that stays valid for min_valid is fine");
+    assert_eq!(job.min_valid, app.roster.settings.min_valid);
+    assert_eq!(job.copy, Some(app.roster.settings.clear_after));
+    assert!(app.update(ch('c'), now()).is_none(), "one request per profile");
+    assert!(app.update(ch('r'), now()).is_none(), "one request per profile");
+}
+
+#[test]
+fn c_during_a_refresh_copies_once_the_refresh_ends() {
+    let mut app = board();
+    let job = fetch(app.update(ch('r'), now()));
+    assert!(job.force && job.copy.is_none());
+    assert!(app.update(ch('c'), now()).is_none());
+    let state = token(
+        Duration::ZERO,
+        Duration::from_secs(3600),
+        "https://lcsapi.eu.lcs.dynamics.com",
+    );
+    let next = app.update(
+        Msg::Fetched {
+            name: "contoso-prod".parse().unwrap(),
+            state: Box::new(state),
+            outcome: Ok(got(3600)),
+        },
+        now(),
+    );
+    let copy = fetch(next);
+    assert!(copy.copy.is_some() && !copy.force, "the copy joins the fresh token");
+}
+
+#[test]
+fn r_marks_the_row_refreshing_until_the_answer_arrives() {
+    let mut app = board();
+    fetch(app.update(ch('r'), now()));
+    assert_eq!(
+        app.roster.get("contoso-prod").unwrap().busy.unwrap().purpose,
+        Purpose::Refresh
+    );
+    app.update(
+        Msg::Fetched {
+            name: "contoso-prod".parse().unwrap(),
+            state: Box::new(token(
+                Duration::ZERO,
+                Duration::from_secs(3600),
+                "https://lcsapi.eu.lcs.dynamics.com",
+            )),
+            outcome: Ok(got(3600)),
+        },
+        now(),
+    );
+    assert!(app.roster.get("contoso-prod").unwrap().busy.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Fresh token for 'contoso-prod' (1:00:00 left)")
+    );
+}
+
+#[test]
+fn slash_filters_as_you_type_and_esc_clears_the_filter_before_quitting() {
+    let mut app = board();
+    app.update(ch('/'), now());
+    type_text(&mut app, "fab");
+    assert_eq!(app.roster.visible_len(), 1);
+    assert_eq!(selected(&app), "fabrikam-ops");
+    app.update(key(KeyCode::Enter), now());
+    assert!(app.filter_input.is_none());
+    assert_eq!(app.roster.visible_len(), 1, "Enter keeps the filter");
+    assert!(
+        app.update(key(KeyCode::Esc), now()).is_none(),
+        "Esc clears the filter first"
+    );
+    assert_eq!(app.roster.visible_len(), 4);
+    assert!(matches!(app.update(key(KeyCode::Esc), now()), Some(Command::Quit)));
+    assert!(app.quit);
+}
+
+#[test]
+fn filter_matches_tenant_user_and_region_too() {
+    let mut app = board();
+    app.update(ch('/'), now());
+    type_text(&mut app, "northwind.onmicrosoft");
+    assert_eq!(selected(&app), "northwind-dev");
+    app.update(ctrl('u'), now());
+    type_text(&mut app, "global");
+    assert_eq!(selected(&app), "contoso-test");
+    assert_eq!(app.roster.visible_len(), 1);
+}
+
+#[test]
+fn q_quits_and_help_opens_and_closes_on_any_key() {
+    let mut app = board();
+    app.update(ch('?'), now());
+    assert!(app.help);
+    assert!(
+        app.update(ch('q'), now()).is_none(),
+        "q closes the help, not the program"
+    );
+    assert!(!app.help);
+    assert!(matches!(app.update(ch('q'), now()), Some(Command::Quit)));
+}
+
+#[test]
+fn d_asks_first_and_only_y_deletes() {
+    let mut app = board();
+    app.update(ch('d'), now());
+    assert!(matches!(app.prompt, Some(Prompt::ConfirmDelete { .. })));
+    assert!(app.update(ch('x'), now()).is_none());
+    assert!(app.update(ch('n'), now()).is_none());
+    assert!(app.prompt.is_none());
+    app.update(ch('d'), now());
+    match app.update(ch('y'), now()) {
+        Some(Command::Delete(name)) => assert_eq!(name.as_str(), "contoso-prod"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_bad_client_id_is_shown_under_its_field_and_nothing_is_saved() {
+    let mut app = board();
+    app.update(ch('a'), now());
+    type_text(&mut app, "new-one");
+    app.update(key(KeyCode::Tab), now());
+    type_text(&mut app, "contoso.onmicrosoft.com");
+    app.update(key(KeyCode::Tab), now());
+    type_text(&mut app, "not-a-guid");
+    let form = app.form.as_ref().unwrap();
+    let errors = form.visible_errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].1.contains("is not a GUID"));
+    assert!(
+        app.update(key(KeyCode::Enter), now()).is_none(),
+        "an invalid form is not saved"
+    );
+    let form = app.form.as_ref().unwrap();
+    assert!(form.submitted);
+    let fields: Vec<_> = form.visible_errors().into_iter().map(|(f, _)| f).collect();
+    assert!(
+        fields.contains(&crate::tui::form::FieldId::Username),
+        "password flow needs a username: {fields:?}"
+    );
+}
+
+#[test]
+fn the_form_refuses_a_name_that_is_taken_and_common_as_tenant() {
+    let mut app = board();
+    app.update(ch('a'), now());
+    type_text(&mut app, "contoso-test");
+    app.update(key(KeyCode::Tab), now());
+    type_text(&mut app, "common");
+    let errors = app.form.as_ref().unwrap().visible_errors();
+    assert!(errors.iter().any(|(_, m)| m.contains("already exists")), "{errors:?}");
+    assert!(errors.iter().any(|(_, m)| m.contains("AADSTS9001023")), "{errors:?}");
+}
+
+#[test]
+fn a_valid_form_saves_with_the_typed_password_which_is_never_shown() {
+    let mut app = board();
+    app.update(ch('a'), now());
+    for (text, tabs) in [
+        ("contoso-uat", 1),
+        ("contoso.onmicrosoft.com", 1),
+        ("0a1b2c3d-4e5f-6789-abcd-ef0123456789", 1),
+    ] {
+        type_text(&mut app, text);
+        for _ in 0..tabs {
+            app.update(key(KeyCode::Tab), now());
+        }
+    }
+    // Region: the list, then down to "eu".
+    app.update(ch(' '), now());
+    assert!(app.form.as_ref().unwrap().picker.is_some());
+    app.update(ch('j'), now());
+    app.update(key(KeyCode::Enter), now());
+    assert_eq!(app.form.as_ref().unwrap().region, Region::Eu);
+    app.update(key(KeyCode::Tab), now());
+    type_text(&mut app, "ops@contoso.onmicrosoft.com");
+    app.update(key(KeyCode::Tab), now());
+    app.update(key(KeyCode::Tab), now());
+    type_text(&mut app, "S3cret pass");
+    app.update(key(KeyCode::Tab), now());
+    app.update(ch(' '), now());
+    assert!(app.form.as_ref().unwrap().remember);
+    assert!(!format!("{app:?}").contains("S3cret"), "the password leaks into Debug");
+    match app.update(key(KeyCode::Enter), now()) {
+        Some(Command::Save(job)) => {
+            assert!(job.original.is_none());
+            assert_eq!(job.profile.name.as_str(), "contoso-uat");
+            assert_eq!(job.profile.region, Region::Eu);
+            assert!(job.profile.remember_password);
+            assert_eq!(job.password.unwrap().expose(), "S3cret pass");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.form.as_ref().unwrap().saving);
+    app.update(
+        Msg::Saved {
+            result: Ok("Added 'contoso-uat'.".into()),
+            select: Some("contoso-uat".parse().unwrap()),
+            warning: None,
+        },
+        now(),
+    );
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn e_opens_the_form_filled_with_the_profile_and_flow_hides_the_password() {
+    let mut app = board();
+    app.update(ch('e'), now());
+    let form = app.form.as_mut().unwrap();
+    assert_eq!(form.name.value(), "contoso-prod");
+    assert!(form.remember);
+    assert!(form.check().is_ok(), "an unchanged profile is valid");
+    form.flow = Flow::DeviceCode;
+    assert!(!form.fields().contains(&crate::tui::form::FieldId::Password));
+    assert!(!form.check().unwrap().remember_password);
+    app.update(key(KeyCode::Esc), now());
+    assert!(app.form.is_none(), "Esc closes without saving");
+}
+
+#[test]
+fn a_save_that_fails_keeps_the_form_open_with_the_reason() {
+    let mut app = board();
+    app.update(ch('e'), now());
+    assert!(matches!(app.update(key(KeyCode::Enter), now()), Some(Command::Save(_))));
+    app.update(
+        Msg::Saved {
+            result: Err("cannot write profiles.toml: disk full".into()),
+            select: None,
+            warning: None,
+        },
+        now(),
+    );
+    let form = app.form.as_ref().unwrap();
+    assert!(!form.saving);
+    assert!(form.save_error.as_ref().unwrap().contains("disk full"));
+}
+
+#[test]
+fn tick_starts_one_background_refresh_when_due_and_not_twice() {
+    let mut app = board();
+    // contoso-test ends in 599 s, under min_valid (15 min): due now.
+    let job = fetch(app.update(Msg::Tick, now()));
+    assert_eq!(job.profile.name.as_str(), "contoso-test");
+    assert!(job.force && job.copy.is_none() && !job.sign_in);
+    assert!(
+        app.update(Msg::Tick, now()).is_none(),
+        "already in flight; contoso-prod is not due yet"
+    );
+}
+
+#[test]
+fn a_failed_background_refresh_keeps_the_token_and_backs_off() {
+    let mut app = board();
+    fetch(app.update(Msg::Tick, now()));
+    let mut state = token(
+        Duration::from_secs(3000),
+        Duration::from_secs(3599),
+        "https://lcsapi.lcs.dynamics.com",
+    );
+    state.last_error = Some(lcsauth::broker::LastError::new(now(), "cannot reach the sign-in host"));
+    app.update(
+        Msg::Fetched {
+            name: "contoso-test".parse().unwrap(),
+            state: Box::new(state),
+            outcome: Err(Failed {
+                message: "cannot reach http://login: connection refused".into(),
+                kind: FailKind::Transient,
+            }),
+        },
+        now(),
+    );
+    let e = app.roster.get("contoso-test").unwrap();
+    assert!(e.state.token.is_some(), "the old token stays until it really ends");
+    assert_eq!(e.auto_at, Some(later(now(), Duration::from_secs(30))));
+    assert!(app.update(Msg::Tick, now()).is_none());
+    let job = fetch(app.update(Msg::Tick, later(now(), Duration::from_secs(31))));
+    assert_eq!(job.profile.name.as_str(), "contoso-test");
+}
+
+#[test]
+fn a_refresh_that_needs_a_sign_in_asks_for_the_password_and_signs_in() {
+    let mut app = board();
+    fetch(app.update(ch('r'), now()));
+    app.update(
+        Msg::Fetched {
+            name: "contoso-prod".parse().unwrap(),
+            state: Box::default(),
+            outcome: Err(Failed {
+                message: "profile 'contoso-prod' needs a sign-in".into(),
+                kind: FailKind::SignIn,
+            }),
+        },
+        now(),
+    );
+    assert!(matches!(app.prompt, Some(Prompt::SignIn { .. })));
+    assert!(
+        app.update(key(KeyCode::Enter), now()).is_none(),
+        "no password typed yet"
+    );
+    type_text(&mut app, "pw 1");
+    assert!(!format!("{app:?}").contains("pw 1"));
+    let job = fetch(app.update(key(KeyCode::Enter), now()));
+    assert!(job.sign_in);
+    assert_eq!(job.password.unwrap().expose(), "pw 1");
+    assert!(app.prompt.is_none());
+}
+
+#[test]
+fn no_profiles_opens_onboarding_with_the_add_form() {
+    let app = app_with(snapshot(Vec::new()), 80, 24);
+    let form = app.form.as_ref().expect("the add form is open");
+    assert!(form.onboarding && !form.is_edit());
+}
+
+#[test]
+fn a_copy_counts_down_to_the_clear_and_the_clear_ends_it() {
+    let mut app = board();
+    fetch(app.update(ch('c'), now()));
+    app.update(
+        Msg::Copied {
+            name: "contoso-prod".parse().unwrap(),
+            result: Ok(CopyVia::Clipboard {
+                clear_after: Duration::from_secs(45),
+            }),
+        },
+        now(),
+    );
+    let hold = app.clipboard.clone().unwrap();
+    assert_eq!(hold.clear_at, later(now(), Duration::from_secs(45)));
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Copied the token of 'contoso-prod'")
+    );
+    app.update(Msg::ClipboardSettled { cleared: true }, now());
+    assert!(app.clipboard.is_none());
+    assert_eq!(app.notice.as_ref().unwrap().text, "Clipboard cleared.");
+}
+
+#[test]
+fn without_a_display_the_token_goes_through_osc52_and_says_so() {
+    let mut app = board();
+    let cmd = app.update(
+        Msg::Copied {
+            name: "contoso-prod".parse().unwrap(),
+            result: Ok(CopyVia::Terminal {
+                text: Secret::new("eyJ.token.sig"),
+                reason: "neither DISPLAY nor WAYLAND_DISPLAY is set".into(),
+            }),
+        },
+        now(),
+    );
+    match cmd {
+        Some(Command::Osc52(text)) => assert_eq!(text.expose(), "eyJ.token.sig"),
+        other => panic!("{other:?}"),
+    }
+    assert!(app.notice.as_ref().unwrap().text.contains("OSC 52"));
+}
+
+#[test]
+fn v_reveals_only_on_request_and_moving_hides_it() {
+    let mut app = board();
+    match app.update(ch('v'), now()) {
+        Some(Command::Reveal(p)) => assert_eq!(p.name.as_str(), "contoso-prod"),
+        other => panic!("{other:?}"),
+    }
+    app.update(
+        Msg::Revealed {
+            name: "contoso-prod".parse().unwrap(),
+            token: Ok(Some(Secret::new("eyJ.revealed.sig"))),
+        },
+        now(),
+    );
+    assert!(app.revealed.is_some());
+    app.update(ch('j'), now());
+    assert!(app.revealed.is_none(), "moving away hides the token");
+}
+
+#[test]
+fn a_renamed_profile_in_a_reload_keeps_the_cursor_sensible() {
+    let mut app = app_with(snapshot(vec![profile("a"), profile("b")]), 80, 24);
+    app.update(ch('j'), now());
+    app.update(Msg::Loaded(Ok(snapshot(vec![profile("a")]))), now());
+    assert_eq!(selected(&app), "a");
+}
