@@ -3,6 +3,7 @@
 //!
 //! Outside CI a missing tmux, DISPLAY or xclip skips these tests with a printed reason; with
 //! `CI=true` it fails them, so the pipeline can never pass without running them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -9,6 +9,7 @@ pub mod demo;
 mod event_loop;
 mod form;
 mod form_check;
+mod form_fields;
 mod keymap;
 mod keys;
 mod msg;

@@ -155,11 +155,17 @@ impl Worker {
     }
 
     fn delete(&self, name: &ProfileName) {
+        // Secrets first, as `profile remove` does: if the keyring refuses, the profile stays,
+        // so nothing is left orphaned in the keyring.
         let result = self
-            .store
-            .update(|config| config.remove(name.as_str()).map(drop))
-            .map_err(|e| e.to_string())
-            .and_then(|()| self.broker.logout(name.as_str(), true).map_err(|e| e.to_string()));
+            .broker
+            .logout(name.as_str(), true)
+            .map_err(|e| format!("{e}; the profile '{name}' was kept"))
+            .and_then(|()| {
+                self.store
+                    .update(|config| config.remove(name.as_str()).map(drop))
+                    .map_err(|e| e.to_string())
+            });
         self.send(Msg::Saved {
             result: result.map(|()| format!("Deleted '{name}' and its secrets.")),
             select: None,

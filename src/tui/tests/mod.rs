@@ -1,3 +1,5 @@
+mod bench;
 pub mod fixtures;
 mod screens;
 mod update;
+mod update_form;

@@ -5,8 +5,6 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 
 use lcsauth::broker::Source;
-use lcsauth::profile::Flow;
-use lcsauth::region::Region;
 use lcsauth::secret::Secret;
 
 use super::fixtures::{app_with, board_snapshot, ch, ctrl, key, now, profile, snapshot, token, type_text};
@@ -217,128 +215,6 @@ fn d_asks_first_and_only_y_deletes() {
 }
 
 #[test]
-fn a_bad_client_id_is_shown_under_its_field_and_nothing_is_saved() {
-    let mut app = board();
-    app.update(ch('a'), now());
-    type_text(&mut app, "new-one");
-    app.update(key(KeyCode::Tab), now());
-    type_text(&mut app, "contoso.onmicrosoft.com");
-    app.update(key(KeyCode::Tab), now());
-    type_text(&mut app, "not-a-guid");
-    let form = app.form.as_ref().unwrap();
-    let errors = form.visible_errors();
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].1.contains("is not a GUID"));
-    assert!(
-        app.update(key(KeyCode::Enter), now()).is_none(),
-        "an invalid form is not saved"
-    );
-    let form = app.form.as_ref().unwrap();
-    assert!(form.submitted);
-    let fields: Vec<_> = form.visible_errors().into_iter().map(|(f, _)| f).collect();
-    assert!(
-        fields.contains(&crate::tui::form::FieldId::Username),
-        "password flow needs a username: {fields:?}"
-    );
-}
-
-#[test]
-fn the_form_refuses_a_name_that_is_taken_and_common_as_tenant() {
-    let mut app = board();
-    app.update(ch('a'), now());
-    type_text(&mut app, "contoso-test");
-    app.update(key(KeyCode::Tab), now());
-    type_text(&mut app, "common");
-    let errors = app.form.as_ref().unwrap().visible_errors();
-    assert!(errors.iter().any(|(_, m)| m.contains("already exists")), "{errors:?}");
-    assert!(errors.iter().any(|(_, m)| m.contains("AADSTS9001023")), "{errors:?}");
-}
-
-#[test]
-fn a_valid_form_saves_with_the_typed_password_which_is_never_shown() {
-    let mut app = board();
-    app.update(ch('a'), now());
-    for (text, tabs) in [
-        ("contoso-uat", 1),
-        ("contoso.onmicrosoft.com", 1),
-        ("0a1b2c3d-4e5f-6789-abcd-ef0123456789", 1),
-    ] {
-        type_text(&mut app, text);
-        for _ in 0..tabs {
-            app.update(key(KeyCode::Tab), now());
-        }
-    }
-    // Region: the list, then down to "eu".
-    app.update(ch(' '), now());
-    assert!(app.form.as_ref().unwrap().picker.is_some());
-    app.update(ch('j'), now());
-    app.update(key(KeyCode::Enter), now());
-    assert_eq!(app.form.as_ref().unwrap().region, Region::Eu);
-    app.update(key(KeyCode::Tab), now());
-    type_text(&mut app, "ops@contoso.onmicrosoft.com");
-    app.update(key(KeyCode::Tab), now());
-    app.update(key(KeyCode::Tab), now());
-    type_text(&mut app, "S3cret pass");
-    app.update(key(KeyCode::Tab), now());
-    app.update(ch(' '), now());
-    assert!(app.form.as_ref().unwrap().remember);
-    assert!(!format!("{app:?}").contains("S3cret"), "the password leaks into Debug");
-    match app.update(key(KeyCode::Enter), now()) {
-        Some(Command::Save(job)) => {
-            assert!(job.original.is_none());
-            assert_eq!(job.profile.name.as_str(), "contoso-uat");
-            assert_eq!(job.profile.region, Region::Eu);
-            assert!(job.profile.remember_password);
-            assert_eq!(job.password.unwrap().expose(), "S3cret pass");
-        }
-        other => panic!("{other:?}"),
-    }
-    assert!(app.form.as_ref().unwrap().saving);
-    app.update(
-        Msg::Saved {
-            result: Ok("Added 'contoso-uat'.".into()),
-            select: Some("contoso-uat".parse().unwrap()),
-            warning: None,
-        },
-        now(),
-    );
-    assert!(app.form.is_none());
-}
-
-#[test]
-fn e_opens_the_form_filled_with_the_profile_and_flow_hides_the_password() {
-    let mut app = board();
-    app.update(ch('e'), now());
-    let form = app.form.as_mut().unwrap();
-    assert_eq!(form.name.value(), "contoso-prod");
-    assert!(form.remember);
-    assert!(form.check().is_ok(), "an unchanged profile is valid");
-    form.flow = Flow::DeviceCode;
-    assert!(!form.fields().contains(&crate::tui::form::FieldId::Password));
-    assert!(!form.check().unwrap().remember_password);
-    app.update(key(KeyCode::Esc), now());
-    assert!(app.form.is_none(), "Esc closes without saving");
-}
-
-#[test]
-fn a_save_that_fails_keeps_the_form_open_with_the_reason() {
-    let mut app = board();
-    app.update(ch('e'), now());
-    assert!(matches!(app.update(key(KeyCode::Enter), now()), Some(Command::Save(_))));
-    app.update(
-        Msg::Saved {
-            result: Err("cannot write profiles.toml: disk full".into()),
-            select: None,
-            warning: None,
-        },
-        now(),
-    );
-    let form = app.form.as_ref().unwrap();
-    assert!(!form.saving);
-    assert!(form.save_error.as_ref().unwrap().contains("disk full"));
-}
-
-#[test]
 fn tick_starts_one_background_refresh_when_due_and_not_twice() {
     let mut app = board();
     // contoso-test ends in 599 s, under min_valid (15 min): due now.
@@ -406,13 +282,6 @@ fn a_refresh_that_needs_a_sign_in_asks_for_the_password_and_signs_in() {
     assert!(job.sign_in);
     assert_eq!(job.password.unwrap().expose(), "pw 1");
     assert!(app.prompt.is_none());
-}
-
-#[test]
-fn no_profiles_opens_onboarding_with_the_add_form() {
-    let app = app_with(snapshot(Vec::new()), 80, 24);
-    let form = app.form.as_ref().expect("the add form is open");
-    assert!(form.onboarding && !form.is_edit());
 }
 
 #[test]
