@@ -262,6 +262,74 @@ fn sigterm_ends_the_demo_and_restores_the_terminal() {
     s.assert_restored();
 }
 
+/// The simulator's address, from the demo's title bar.
+fn simulator_url(screen: &str) -> String {
+    let at = screen.find("http://127.0.0.1:").expect("the title names the simulator");
+    screen[at..].split_whitespace().next().unwrap().to_string()
+}
+
+/// POSTs JSON to the simulator's control surface (plain HTTP/1.1 over loopback).
+fn post(url: &str, path: &str, body: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let host = url.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        conn,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn keys_are_answered_and_countdowns_move_while_a_token_request_hangs() {
+    let Some(display) = ready(false) else { return };
+    let s = Session::start(&display);
+    let first = s.wait("the demo board", board_is_up);
+    let answer = post(
+        &simulator_url(&first),
+        "/_sim/script",
+        r#"{"endpoint":"token","failure":{"kind":"hang"}}"#,
+    );
+    assert!(answer.starts_with("HTTP/1.1 2"), "{answer}");
+    s.keys(&["j"]);
+    s.wait("j to select contoso-test", |t| row(t, "contoso-test").starts_with("│▸"));
+    s.keys(&["r"]);
+    let hanging = s.wait("the refresh in flight", |t| {
+        row(t, "contoso-test").contains("refreshing")
+    });
+    let before = countdown(row(&hanging, "contoso-prod")).unwrap();
+    s.keys(&["j"]);
+    s.wait("j while the request hangs", |t| {
+        row(t, "fabrikam-ops").starts_with("│▸")
+    });
+    s.keys(&["k"]);
+    s.wait("k while the request hangs", |t| {
+        row(t, "contoso-test").starts_with("│▸")
+    });
+    let later = s.wait("the countdown to keep moving", |t| {
+        countdown(row(t, "contoso-prod")).is_some_and(|c| c != before)
+    });
+    assert!(
+        row(&later, "contoso-test").contains("refreshing"),
+        "still in flight:\n{later}"
+    );
+    s.keys(&["r"]);
+    s.wait("a second r to be refused while one is in flight", |t| {
+        t.contains("already running")
+    });
+    let started = Instant::now();
+    s.keys(&["q"]);
+    s.assert_restored();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "quitting waited for the hanging request"
+    );
+}
+
 fn xclip_read(display: &str) -> String {
     let out = Command::new("xclip")
         .args(["-selection", "clipboard", "-o"])

@@ -281,10 +281,10 @@ impl App {
             .unwrap_or_default();
         match result {
             Ok(CopyVia::Clipboard { clear_after }) => {
-                let hint = history_hint().map(|h| format!(" · {h}")).unwrap_or_default();
+                let hint = history_hint().map(|h| format!("; {h}")).unwrap_or_default();
                 self.say(
                     Level::Success,
-                    format!("Copied the token of '{name}' (valid {left}){hint}."),
+                    format!("Copied the token of '{name}' (valid {left}{hint})."),
                     now,
                 );
                 self.clipboard = Some(ClipboardHold {

@@ -85,7 +85,8 @@ pub fn run() -> Result<(), Failure> {
         .prefix("lcsauth-demo-")
         .tempdir()
         .map_err(|e| failure("cannot create a temporary directory")(e.to_string()))?;
-    let result = runtime()?.block_on(async {
+    let rt = runtime()?;
+    let result = rt.block_on(async {
         let simulator = Simulator::start(sim::demo_config())
             .await
             .map_err(|e| failure("cannot start the simulator")(e.to_string()))?;
@@ -93,6 +94,7 @@ pub fn run() -> Result<(), Failure> {
         simulator.shutdown().await;
         result
     });
+    rt.shutdown_background();
     drop(dir);
     result
 }

@@ -64,7 +64,12 @@ pub fn run() -> Result<(), Failure> {
         store: ctx.profiles.clone(),
         banner: None,
     };
-    runtime()?.block_on(board(session))
+    let rt = runtime()?;
+    let result = rt.block_on(board(session));
+    // A request still in flight (a hanging network, a lock held by another process) must not
+    // keep the program from ending: it is abandoned, its tokens were not changed.
+    rt.shutdown_background();
+    result
 }
 
 /// Runs the board until the user quits.

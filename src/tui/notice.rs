@@ -55,9 +55,9 @@ pub fn history_hint() -> Option<&'static str> {
     if cfg!(target_os = "windows") {
         Some("kept out of clipboard history and cloud sync")
     } else if cfg!(target_os = "macos") {
-        Some("marked concealed for clipboard managers")
+        Some("marked concealed for clipboard history")
     } else if cfg!(unix) {
-        Some("marked as a password for clipboard managers")
+        Some("marked secret for clipboard history")
     } else {
         None
     }

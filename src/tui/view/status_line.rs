@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -27,15 +27,13 @@ pub fn render_status(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position(Position::new(area.x + 1 + u16::try_from(x).unwrap_or(0), area.y));
         return;
     }
-    // The notice names the profile; this corner only counts down.
-    let clip = app
-        .clipboard
-        .as_ref()
-        .map(|hold| format!(" clipboard clears in {} ", countdown(between(now, hold.clear_at))));
-    let clip_width = clip
-        .as_ref()
-        .map_or(0, |c| u16::try_from(c.chars().count()).unwrap_or(0));
-    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(clip_width)]).areas(area);
+    // The countdown comes first, so a long notice is what gets cut, never the countdown.
+    let mut spans = Vec::new();
+    if let Some(hold) = &app.clipboard {
+        let left = countdown(between(now, hold.clear_at));
+        spans.push(Span::styled(format!(" clipboard clears in {left} "), t.selected()));
+        spans.push(Span::raw(" "));
+    }
     if let Some(n) = app.notice.as_ref().filter(|n| n.visible(now)) {
         let style = match n.level {
             Level::Info => ratatui::style::Style::new(),
@@ -43,11 +41,9 @@ pub fn render_status(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
             Level::Warning => t.warn(),
             Level::Error => t.error(),
         };
-        frame.render_widget(Paragraph::new(Span::styled(n.text.clone(), style)), left);
+        spans.push(Span::styled(n.text.clone(), style));
     }
-    if let Some(c) = clip {
-        frame.render_widget(Paragraph::new(Span::styled(c, t.selected())), right);
-    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// `(keys, word)` pairs of the layer that takes keys now.

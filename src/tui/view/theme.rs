@@ -69,7 +69,7 @@ impl Theme {
 
     pub fn selected(self) -> Style {
         if self.color {
-            Style::new().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
+            Style::new().bg(Color::Indexed(238)).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
         }
@@ -93,7 +93,9 @@ impl Theme {
 
     pub fn dim(self) -> Style {
         if self.color {
-            Style::new().fg(Color::DarkGray)
+            // A mid grey of the 256-colour palette: readable on dark and light backgrounds
+            // alike, unlike ANSI "bright black", which many themes draw nearly black.
+            Style::new().fg(Color::Indexed(245))
         } else {
             Style::new().add_modifier(Modifier::DIM)
         }
