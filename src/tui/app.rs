@@ -174,6 +174,10 @@ impl App {
             Ok(snapshot) => {
                 let first = !self.loaded;
                 self.loaded = true;
+                if first && let Some(w) = snapshot.config.warnings.first() {
+                    // profiles.toml loaded, with something worth knowing (loose permissions).
+                    self.say(Level::Warning, format!("Warning: {w}"), now);
+                }
                 let rows = self.board_rows();
                 self.roster.replace(snapshot, rows);
                 if let Some(name) = self.select_after_load.take() {

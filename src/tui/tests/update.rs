@@ -357,3 +357,11 @@ fn a_renamed_profile_in_a_reload_keeps_the_cursor_sensible() {
     app.update(Msg::Loaded(Ok(snapshot(vec![profile("a")]))), now());
     assert_eq!(selected(&app), "a");
 }
+
+#[test]
+fn a_warning_about_profiles_toml_is_shown_once_loaded() {
+    let mut snap = board_snapshot();
+    snap.config.warnings.push("profiles.toml is readable by other users (mode 644)".into());
+    let app = app_with(snap, 80, 24);
+    assert!(app.notice.as_ref().unwrap().text.contains("mode 644"));
+}
