@@ -349,7 +349,7 @@ fn c_copies_the_token_the_simulator_issued_to_the_x_clipboard() {
         board_is_up(t) && t.contains("iat nbf exp")
     });
     s.keys(&["c"]);
-    let copied = s.wait("the copy notice", |t| t.contains("Copied the token of 'contoso-prod'"));
+    let copied = s.wait("the copy notice", |t| t.contains("Copied 'contoso-prod'"));
     assert!(
         copied.contains("clipboard clears in 00:4"),
         "the clear countdown runs:\n{copied}"

@@ -286,11 +286,7 @@ impl App {
         match result {
             Ok(CopyVia::Clipboard { clear_after }) => {
                 let hint = history_hint().map(|h| format!("; {h}")).unwrap_or_default();
-                self.say(
-                    Level::Success,
-                    format!("Copied the token of '{name}' (valid {left}{hint})."),
-                    now,
-                );
+                self.say(Level::Success, format!("Copied '{name}' (valid {left}{hint})."), now);
                 self.clipboard = Some(ClipboardHold {
                     profile: name,
                     clear_at: later(now, clear_after),

@@ -77,10 +77,16 @@ fn bench_render_one_frame_with_10000_profiles() {
     let mut app = app_with(big(10_000), 120, 40);
     app.theme = Theme { color: true };
     app.roster.move_by(5_000, app.board_rows());
-    report("one frame, 10,000 profiles, 120x40 (target ≤ 1 ms)", frames(&app, 120, 40, 2_000));
+    report(
+        "one frame, 10,000 profiles, 120x40 (target ≤ 1 ms)",
+        frames(&app, 120, 40, 2_000),
+    );
     let mut app = app_with(big(10_000), 80, 24);
     app.theme = Theme { color: true };
-    report("one frame, 10,000 profiles, 80x24 (target ≤ 1 ms)", frames(&app, 80, 24, 2_000));
+    report(
+        "one frame, 10,000 profiles, 80x24 (target ≤ 1 ms)",
+        frames(&app, 80, 24, 2_000),
+    );
 }
 
 #[test]

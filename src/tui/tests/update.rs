@@ -299,13 +299,7 @@ fn a_copy_counts_down_to_the_clear_and_the_clear_ends_it() {
     );
     let hold = app.clipboard.clone().unwrap();
     assert_eq!(hold.clear_at, later(now(), Duration::from_secs(45)));
-    assert!(
-        app.notice
-            .as_ref()
-            .unwrap()
-            .text
-            .starts_with("Copied the token of 'contoso-prod'")
-    );
+    assert!(app.notice.as_ref().unwrap().text.starts_with("Copied 'contoso-prod'"));
     app.update(Msg::ClipboardSettled { cleared: true }, now());
     assert!(app.clipboard.is_none());
     assert_eq!(app.notice.as_ref().unwrap().text, "Clipboard cleared.");
@@ -361,7 +355,9 @@ fn a_renamed_profile_in_a_reload_keeps_the_cursor_sensible() {
 #[test]
 fn a_warning_about_profiles_toml_is_shown_once_loaded() {
     let mut snap = board_snapshot();
-    snap.config.warnings.push("profiles.toml is readable by other users (mode 644)".into());
+    snap.config
+        .warnings
+        .push("profiles.toml is readable by other users (mode 644)".into());
     let app = app_with(snap, 80, 24);
     assert!(app.notice.as_ref().unwrap().text.contains("mode 644"));
 }
