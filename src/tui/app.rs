@@ -7,17 +7,14 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tui_input::Input;
 
-use lcsauth::broker::Source;
 use lcsauth::profile::{Profile, ProfileName};
 use lcsauth::secret::Secret;
 
-use super::autorefresh;
 use super::form::ProfileForm;
-use super::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose, Snapshot};
-use super::notice::{ClipboardHold, Level, Notice, history_hint};
+use super::msg::{Command, FetchJob, Msg, Purpose, Snapshot};
+use super::notice::{ClipboardHold, Level, Notice};
 use super::prompt::Prompt;
 use super::roster::{Busy, Roster};
-use super::time::{between, countdown, later};
 use super::view::{Theme, layout};
 
 /// Token metadata is read again this often (in ticks, one a second), to show what other
@@ -50,7 +47,7 @@ pub struct App {
     ticks: u64,
     loading: bool,
     /// A profile to select once the next reading of the files arrives (after a save).
-    select_after_load: Option<ProfileName>,
+    pub(super) select_after_load: Option<ProfileName>,
 }
 
 impl App {
@@ -191,150 +188,6 @@ impl App {
         }
     }
 
-    fn on_fetched(
-        &mut self,
-        name: &ProfileName,
-        state: lcsauth::broker::ProfileState,
-        outcome: Result<Got, Failed>,
-        now: Timestamp,
-    ) -> Option<Command> {
-        let min_valid = self.roster.settings.min_valid;
-        let clear_after = self.roster.settings.clear_after;
-        let entry = self.roster.get_mut(name.as_str())?;
-        let busy = entry.busy.take();
-        let purpose = busy.map_or(Purpose::Refresh, |b| b.purpose);
-        entry.set_state(state, min_valid);
-        if self.revealed.as_ref().is_some_and(|(n, _)| n == name) {
-            self.revealed = None;
-        }
-        match outcome {
-            Ok(got) => {
-                let left = countdown(between(now, got.expires_at));
-                if let Some(w) = got.warnings.first() {
-                    self.say(Level::Warning, format!("'{name}': {w}"), now);
-                } else {
-                    match purpose {
-                        Purpose::Refresh if got.source == Source::Joined => self.say(
-                            Level::Success,
-                            format!("Fresh token for '{name}', fetched meanwhile by another lcsauth ({left} left)."),
-                            now,
-                        ),
-                        Purpose::Refresh => {
-                            self.say(Level::Success, format!("Fresh token for '{name}' ({left} left)."), now);
-                        }
-                        Purpose::SignIn => {
-                            self.say(Level::Success, format!("Signed in to '{name}' ({left} left)."), now);
-                        }
-                        Purpose::Copy | Purpose::Auto => {}
-                    }
-                }
-                let entry = self.roster.get_mut(name.as_str())?;
-                if busy.is_some_and(|b| b.copy_after) && purpose != Purpose::Copy {
-                    entry.busy = Some(Busy {
-                        purpose: Purpose::Copy,
-                        copy_after: false,
-                    });
-                    return Some(Command::Fetch(copy_job(entry.profile.clone(), min_valid, clear_after)));
-                }
-                None
-            }
-            Err(failed) => {
-                let profile = entry.profile.clone();
-                if purpose == Purpose::Auto {
-                    entry.auto_failures += 1;
-                    // Entra's refusals do not change by asking again: wait for the user.
-                    entry.auto_at = (failed.kind == FailKind::Transient)
-                        .then(|| later(now, autorefresh::backoff(entry.auto_failures)));
-                    self.say(
-                        Level::Warning,
-                        format!(
-                            "Background refresh of '{name}' failed; the current token is kept: {}",
-                            failed.message
-                        ),
-                        now,
-                    );
-                    return None;
-                }
-                let wants_password =
-                    failed.kind == FailKind::SignIn && profile.flow == lcsauth::profile::Flow::Password;
-                if wants_password && matches!(purpose, Purpose::Refresh | Purpose::Copy) && self.prompt.is_none() {
-                    self.prompt = Some(Prompt::SignIn {
-                        profile,
-                        password: super::password::PasswordField::default(),
-                        then_copy: purpose == Purpose::Copy,
-                    });
-                    self.say(
-                        Level::Info,
-                        format!("'{name}' needs a sign-in: type the password."),
-                        now,
-                    );
-                } else {
-                    self.say(Level::Error, failed.message, now);
-                }
-                None
-            }
-        }
-    }
-
-    fn on_copied(&mut self, name: ProfileName, result: Result<CopyVia, String>, now: Timestamp) -> Option<Command> {
-        let left = self
-            .roster
-            .get(name.as_str())
-            .and_then(super::roster::Entry::expires_at)
-            .map(|end| countdown(between(now, end)))
-            .unwrap_or_default();
-        match result {
-            Ok(CopyVia::Clipboard { clear_after }) => {
-                let hint = history_hint().map(|h| format!("; {h}")).unwrap_or_default();
-                self.say(Level::Success, format!("Copied '{name}' (valid {left}{hint})."), now);
-                self.clipboard = Some(ClipboardHold {
-                    profile: name,
-                    clear_at: later(now, clear_after),
-                });
-                None
-            }
-            Ok(CopyVia::Terminal { text, reason }) => {
-                self.say(
-                    Level::Info,
-                    format!("No system clipboard ({reason}): sent the token of '{name}' to your terminal's clipboard (OSC 52); it is not cleared automatically."),
-                    now,
-                );
-                Some(Command::Osc52(text))
-            }
-            Err(e) => {
-                self.say(Level::Error, format!("Cannot copy: {e}"), now);
-                None
-            }
-        }
-    }
-
-    fn on_saved(
-        &mut self,
-        result: Result<String, String>,
-        select: Option<ProfileName>,
-        warning: Option<String>,
-        now: Timestamp,
-    ) -> Option<Command> {
-        match result {
-            Ok(text) => {
-                self.form = None;
-                self.select_after_load = select;
-                match warning {
-                    Some(w) => self.say(Level::Warning, format!("{text} {w}"), now),
-                    None => self.say(Level::Success, text, now),
-                }
-            }
-            Err(e) => match self.form.as_mut().filter(|f| f.saving) {
-                Some(form) => {
-                    form.saving = false;
-                    form.save_error = Some(e);
-                }
-                None => self.say(Level::Error, e, now),
-            },
-        }
-        None
-    }
-
     /// The names of every profile except `except`, for the form's clash check.
     pub(super) fn names_except(&self, except: Option<&str>) -> Vec<String> {
         self.roster
@@ -362,7 +215,7 @@ impl App {
     }
 }
 
-fn copy_job(profile: Profile, min_valid: std::time::Duration, clear_after: std::time::Duration) -> FetchJob {
+pub(super) fn copy_job(profile: Profile, min_valid: std::time::Duration, clear_after: std::time::Duration) -> FetchJob {
     FetchJob {
         profile,
         min_valid,

@@ -16,6 +16,7 @@ mod msg;
 mod notice;
 mod password;
 mod prompt;
+mod results;
 mod roster;
 mod terminal;
 mod time;

@@ -361,3 +361,17 @@ fn a_warning_about_profiles_toml_is_shown_once_loaded() {
     let app = app_with(snap, 80, 24);
     assert!(app.notice.as_ref().unwrap().text.contains("mode 644"));
 }
+
+#[test]
+fn a_smaller_terminal_scrolls_the_board_to_keep_the_selection_visible() {
+    let profiles = (0..40).map(|i| profile(&format!("p{i:02}"))).collect();
+    let mut app = app_with(snapshot(profiles), 100, 60);
+    for _ in 0..20 {
+        app.update(ch('j'), now());
+    }
+    assert_eq!(app.roster.offset(), 0, "20 rows fit at 60 lines");
+    app.update(Msg::Resize { width: 80, height: 24 }, now());
+    let rows = app.board_rows();
+    assert_eq!(rows, 6);
+    assert!(app.roster.offset() <= 20 && 20 < app.roster.offset() + rows);
+}
