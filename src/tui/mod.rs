@@ -86,9 +86,10 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let keeper = ClipboardKeeper::start(tx.clone())?;
     let worker = Worker::new(broker, store, tx.clone(), keeper.handle());
     terminal::watch_signals(tx)?;
+    // Asked before the screen is taken over, so no error path leaves the terminal in raw mode.
+    let (width, height) = crossterm::terminal::size()?;
     let mut terminal = terminal::init()?;
-    let size = terminal.size()?;
-    let mut app = App::new(Theme::from_env(), TimeZone::system(), (size.width, size.height));
+    let mut app = App::new(Theme::from_env(), TimeZone::system(), (width, height));
     app.banner = banner;
     app.update(Msg::Loaded(Ok(snapshot)), Timestamp::now());
     let result = event_loop::run_loop(&mut terminal, &mut app, &worker, rx).await;
