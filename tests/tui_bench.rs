@@ -64,8 +64,36 @@ fn config_dir(dir: &Path) {
     }
 }
 
+/// `script` and the program it runs; both are ended on drop, also when a measurement panics.
+struct Pty {
+    script: Child,
+}
+
+impl Pty {
+    /// The program `script` runs (its only child).
+    fn program_pid(&self) -> Option<u32> {
+        let id = self.script.id();
+        std::fs::read_to_string(format!("/proc/{id}/task/{id}/children"))
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        if let Some(pid) = self.program_pid() {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+        let _ = self.script.kill();
+        let _ = self.script.wait();
+    }
+}
+
 /// `cmd` in a 120x40 pseudo-terminal; its output collects in the returned buffer.
-fn in_pty(cmd: &str, dir: &Path) -> (Child, Arc<Mutex<Vec<u8>>>) {
+fn in_pty(cmd: &str, dir: &Path) -> (Pty, Arc<Mutex<Vec<u8>>>) {
     let mut child = Command::new("script")
         .args(["-qfec", &format!("stty cols 120 rows 40; {cmd}"), "/dev/null"])
         .env("LCSAUTH_CONFIG_DIR", dir)
@@ -88,7 +116,7 @@ fn in_pty(cmd: &str, dir: &Path) -> (Child, Arc<Mutex<Vec<u8>>>) {
             sink.lock().unwrap().extend_from_slice(&buf[..n]);
         }
     });
-    (child, out)
+    (Pty { script: child }, out)
 }
 
 fn wait_for(out: &Mutex<Vec<u8>>, needle: &str, since: Instant) -> Duration {
@@ -123,22 +151,16 @@ fn bench_first_full_frame_with_50_profiles() {
     let base: Vec<Duration> = (0..20)
         .map(|_| {
             let start = Instant::now();
-            let (mut child, out) = in_pty("echo ready", dir.path());
-            let t = wait_for(&out, "ready", start);
-            child.wait().unwrap();
-            t
+            let (_pty, out) = in_pty("echo ready", dir.path());
+            wait_for(&out, "ready", start)
         })
         .collect();
     let runs: Vec<Duration> = (0..20)
         .map(|_| {
             let start = Instant::now();
-            let (mut child, out) = in_pty(&format!("exec {}", bin()), dir.path());
+            let (_pty, out) = in_pty(&format!("exec {}", bin()), dir.path());
             // The hint line is drawn last: once it is there, the whole first frame is.
-            let t = wait_for(&out, "quit", start);
-            child.stdin.take().unwrap();
-            let _ = Command::new("kill").arg(child.id().to_string()).status();
-            let _ = child.wait();
-            t
+            wait_for(&out, "quit", start)
         })
         .collect();
     let (base, runs) = (median(base), median(runs));
@@ -164,16 +186,9 @@ fn bench_idle_cpu_with_50_live_countdowns() {
     let dir = tempfile::tempdir().unwrap();
     config_dir(dir.path());
     let start = Instant::now();
-    let (mut child, out) = in_pty(&format!("exec {}", bin()), dir.path());
+    let (pty, out) = in_pty(&format!("exec {}", bin()), dir.path());
     wait_for(&out, "quit", start);
-    // `script` forks the shell that execs lcsauth: find it among script's children.
-    let pid: u32 = std::fs::read_to_string(format!("/proc/{}/task/{}/children", child.id(), child.id()))
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let pid = pty.program_pid().expect("lcsauth runs under script");
     std::thread::sleep(Duration::from_secs(3));
     let seconds = std::env::var("TUI_BENCH_IDLE_SECONDS")
         .ok()
@@ -188,7 +203,4 @@ fn bench_idle_cpu_with_50_live_countdowns() {
         (cpu1 - cpu0) as f64 / 1e6,
         (bytes1 - bytes0) as u64 / seconds
     );
-    child.stdin.take().unwrap();
-    let _ = Command::new("kill").arg(pid.to_string()).status();
-    let _ = child.wait();
 }
