@@ -54,6 +54,9 @@ fn no_secret_leaks_into_files_logs_json_or_stderr() {
         true,
     );
     run("refresh", &["token", &name, "--force"], None, true);
+    // The copy path (a display is there in CI; without one, copy fails and its stderr is
+    // scanned all the same).
+    run("copy", &["copy", &name, "--clear-after", "1s"], None, false);
     h.sim.script(Endpoint::Token, Scripted::aadsts(50126));
     run(
         "error",
