@@ -5,6 +5,7 @@
 //! profile: the others wait on the profile's lock file and then take what it stored, so twenty
 //! scripts started at once make one request and the rotated refresh token is never lost.
 
+mod fetch;
 pub mod interactive;
 pub mod state;
 
@@ -17,11 +18,11 @@ pub use interactive::{DeviceCodeInfo, Prompt};
 pub use state::{Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
 
 use crate::atomic_file::FileLock;
-use crate::entra::{EntraClient, EntraError, RetryPolicy, TokenResponse};
+use crate::entra::{EntraClient, EntraError, RetryPolicy};
 use crate::paths::ConfigDir;
-use crate::profile::{Flow, Profile};
+use crate::profile::Profile;
 use crate::secret::{Secret, SecretKind, SecretStore, StoreError};
-use crate::token::{self, Claims, TokenState};
+use crate::token::{self, TokenState};
 
 /// Where a handed-out token came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,200 +264,6 @@ impl Broker {
                 source: std::io::Error::other(e),
             })?
             .map_err(|source| BrokerError::Io { what, source })
-    }
-
-    /// Gets a new token: refresh token first (unless `sign_in`), then the password.
-    async fn fetch(
-        &self,
-        profile: &Profile,
-        password: Option<Secret>,
-        prompt: Option<&dyn Prompt>,
-        has_refresh: bool,
-        sign_in: bool,
-    ) -> Result<Issued, BrokerError> {
-        let name = profile.name.as_str();
-        let ep = profile.endpoint();
-        let mut warnings = Vec::new();
-        // A token the keyring cannot keep would be a sign-in spent for nothing.
-        blocking(|| self.secrets.check())?;
-        if !sign_in
-            && has_refresh
-            && let Some(rt) = blocking(|| self.secrets.get(name, SecretKind::RefreshToken))?
-        {
-            match self.entra()?.refresh(&ep, &rt).await {
-                Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
-                Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
-                    // The refresh token is dead (revoked, expired); fall through to a sign-in.
-                    blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
-                    let mut state = self.states.load(name);
-                    state.refresh_token = None;
-                    let _ = self.states.save(name, &state);
-                    let dx = r.diagnosis();
-                    warnings.push(format!(
-                        "the refresh token was refused ({}); signing in again",
-                        dx.summary
-                    ));
-                    if profile.flow != Flow::Password || (password.is_none() && !profile.remember_password) {
-                        return Err(EntraError::Refused(r).into());
-                    }
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        match profile.flow {
-            Flow::Password => {
-                let (password, typed) = match password {
-                    Some(p) => (p, true),
-                    None if profile.remember_password => {
-                        match blocking(|| self.secrets.get(name, SecretKind::Password))? {
-                            Some(p) => (p, false),
-                            None => return Err(Self::sign_in_needed(profile, "no password is remembered")),
-                        }
-                    }
-                    None => return Err(Self::sign_in_needed(profile, "there is no refresh token")),
-                };
-                let username = profile.username.as_deref().unwrap_or_default();
-                let resp = self.entra()?.password(&ep, username, &password).await?;
-                let remember = (typed && profile.remember_password).then_some(&password);
-                self.store(profile, resp, Grant::Password, remember, warnings)
-            }
-            Flow::DeviceCode | Flow::Browser => {
-                let Some(prompt) = prompt else {
-                    return Err(Self::sign_in_needed(profile, "there is no refresh token"));
-                };
-                let entra = self.entra()?;
-                let (resp, grant) = if profile.flow == Flow::DeviceCode {
-                    (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
-                } else {
-                    let hint = profile.username.as_deref();
-                    (
-                        interactive::browser(entra, &ep, hint, prompt).await?,
-                        Grant::AuthorizationCode,
-                    )
-                };
-                self.store(profile, resp, grant, None, warnings)
-            }
-        }
-    }
-
-    fn sign_in_needed(profile: &Profile, reason: &str) -> BrokerError {
-        let name = profile.name.as_str();
-        let command = match profile.flow {
-            Flow::Password => format!("lcsauth login {name} --password-stdin"),
-            Flow::DeviceCode | Flow::Browser => format!("lcsauth login {name}"),
-        };
-        BrokerError::SignInNeeded {
-            profile: name.to_string(),
-            reason: reason.to_string(),
-            command,
-        }
-    }
-
-    /// Keeps what Entra answered: the refresh token first (it is the one that must never be
-    /// lost), then the access token, then the metadata.
-    fn store(
-        &self,
-        profile: &Profile,
-        resp: TokenResponse,
-        grant: Grant,
-        remember: Option<&Secret>,
-        mut warnings: Vec<String>,
-    ) -> Result<Issued, BrokerError> {
-        let name = profile.name.as_str();
-        let now = Timestamp::now();
-        let claims = Claims::decode(resp.access_token.expose());
-        // The rotated refresh token is kept whatever happens to the access token below: it is
-        // the one secret that must never be lost.
-        let mut state = self.states.load(name);
-        if let Some(rt) = &resp.refresh_token {
-            blocking(|| self.secrets.set(name, SecretKind::RefreshToken, rt))?;
-            state.refresh_token = Some(RefreshMeta { obtained_at: now });
-        }
-        let keep_refresh_meta = |state: &ProfileState| {
-            if resp.refresh_token.is_some() {
-                let _ = self.states.save(name, state);
-            }
-        };
-        let (expires_at, mut warning) = match token::expiry(now, resp.expires_in, claims.as_ref().ok()) {
-            Ok(v) => v,
-            Err(e) => {
-                keep_refresh_meta(&state);
-                return Err(BrokerError::Unusable(e));
-            }
-        };
-        if expires_at <= now {
-            keep_refresh_meta(&state);
-            // With a clock far ahead of Entra's, the exp claim is already past by local time.
-            return Err(BrokerError::Unusable(match &warning {
-                Some(skew) => format!(
-                    "Entra answered a token that has already expired by the local clock: {skew} \
-                     (`lcsauth doctor` compares it with the sign-in host)"
-                ),
-                None => "Entra answered a token that has already expired".into(),
-            }));
-        }
-        // A wrong clock shortens every countdown: say so when the token arrives.
-        warnings.extend(warning.clone());
-        if let Err(e) = &claims {
-            warning = Some(e.to_string());
-        }
-        let claims = claims.unwrap_or_default();
-        if let Some(w) = claims.audience_mismatch(&profile.endpoint().api_host) {
-            warnings.push(w);
-        }
-        blocking(|| -> Result<(), BrokerError> {
-            if let Some(pw) = remember {
-                self.secrets.set(name, SecretKind::Password, pw)?;
-            }
-            if let Err(e) = self.secrets.set(name, SecretKind::AccessToken, &resp.access_token) {
-                warnings.push(format!(
-                    "the access token was not cached ({e}); the next call signs in again"
-                ));
-            }
-            Ok(())
-        })?;
-        state.token = Some(TokenMeta {
-            expires_at,
-            obtained_at: now,
-            grant,
-            claims,
-            warning,
-        });
-        state.last_error = None;
-        if let Err(e) = self.states.save(name, &state) {
-            warnings.push(format!(
-                "the token state was not saved in {}: {e}",
-                self.dir.state_dir().display()
-            ));
-        }
-        Ok(Issued {
-            access_token: resp.access_token,
-            expires_at,
-            source: Source::Fetched(grant),
-            warnings,
-        })
-    }
-
-    /// Notes a failure in the profile's state so `status` and the board can explain it.
-    fn record(&self, profile: &Profile, result: &Result<Issued, BrokerError>) {
-        // "Sign-in needed" is a state, not a failure: the board shows it from the missing token.
-        let Err(e) = result else { return };
-        if matches!(e, BrokerError::SignInNeeded { .. }) {
-            return;
-        }
-        let now = Timestamp::now();
-        let last = match e {
-            BrokerError::Entra(e) => LastError::from_entra(now, e),
-            other => LastError::new(now, other.to_string()),
-        };
-        let name = profile.name.as_str();
-        let last = LastError {
-            fix: last.fix.map(|f| f.replace(" NAME", &format!(" {name}"))),
-            ..last
-        };
-        let mut state = self.states.load(name);
-        state.last_error = Some(last);
-        let _ = self.states.save(name, &state);
     }
 
     /// What `status` and the board show, from metadata only.
