@@ -147,3 +147,4 @@ pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
 pub mod real;
+pub mod signed;
