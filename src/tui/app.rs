@@ -149,7 +149,7 @@ impl App {
                 project,
                 outcome,
                 state,
-            } => self.on_probed(&name, project, outcome, state.map(|s| *s), now),
+            } => self.on_probed(&name, &project, outcome, state.map(|s| *s), now),
             Msg::Terminate => {
                 self.quit = true;
                 Some(Command::Quit)

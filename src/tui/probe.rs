@@ -70,7 +70,7 @@ impl App {
     pub(super) fn on_probed(
         &mut self,
         name: &ProfileName,
-        project: ProjectId,
+        project: &ProjectId,
         outcome: ProbeOutcome,
         state: Option<ProfileState>,
         now: Timestamp,
@@ -83,7 +83,7 @@ impl App {
         let mut view = entry
             .probe
             .take()
-            .filter(|p| p.project == project)
+            .filter(|p| p.project == *project)
             .unwrap_or(ProbeView {
                 project: project.clone(),
                 running: false,

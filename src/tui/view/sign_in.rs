@@ -30,9 +30,9 @@ fn para(out: &mut Vec<Line<'static>>, text: &str, room: usize, style: Style) {
 /// Where the copied code or address went, or why it did not.
 fn copied_note(d: &SignInDialog, t: Theme) -> Span<'static> {
     match &d.copied {
-        Some(Ok(place)) => Span::styled(format!("  {place}"), t.ok()),
-        Some(Err(e)) => Span::styled(format!("  not copied: {e}"), t.warn()),
-        None => Span::styled("  copying…", t.dim()),
+        Some(Ok(place)) => Span::styled((*place).to_string(), t.ok()),
+        Some(Err(e)) => Span::styled(format!("not copied: {e}"), t.warn()),
+        None => Span::styled("copying…", t.dim()),
     }
 }
 
@@ -63,6 +63,7 @@ pub fn lines(d: &SignInDialog, suggested: Flow, now: Timestamp, room: usize, t: 
             out.push(Line::from(vec![
                 Span::styled(format!("{:<LABEL_WIDTH$}", " Code"), t.label()),
                 Span::styled(info.user_code.clone(), t.key()),
+                Span::raw("  "),
                 copied_note(d, t),
             ]));
             let left = if info.expires_at > now {
@@ -81,7 +82,10 @@ pub fn lines(d: &SignInDialog, suggested: Flow, now: Timestamp, room: usize, t: 
             para(&mut out, intro, room, Style::new());
             para(&mut out, url, room, t.strong());
             if !opened {
-                out.push(Line::from(vec![Span::styled(" Address", t.label()), copied_note(d, t)]));
+                out.push(Line::from(vec![
+                    Span::styled(format!("{:<LABEL_WIDTH$}", " Address"), t.label()),
+                    copied_note(d, t),
+                ]));
             }
             if suggested == Flow::DeviceCode {
                 para(
