@@ -224,7 +224,10 @@ impl App {
     /// An edit form whose profile was changed or deleted on disk says so at once; saving it
     /// is refused in any case (the worker compares inside the locked update).
     fn check_form_against_disk(&mut self) {
-        let Some(form) = self.form.as_mut() else { return };
+        // While saving, the change on disk is this form's own.
+        let Some(form) = self.form.as_mut().filter(|f| !f.saving) else {
+            return;
+        };
         let Some(original) = &form.original else { return };
         let name = original.name.as_str();
         form.conflict = match self.roster.get(name) {
