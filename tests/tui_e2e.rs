@@ -173,8 +173,9 @@ fn p_in_the_demo_shows_the_lcs_verdict_in_the_detail_pane_and_honours_the_cooldo
         board_is_up(t) && countdown(row(t, "contoso-prod")).is_some()
     });
     s.keys(&["p"]);
+    // The status line is drawn last: once it is there, the frame is whole.
     let shown = s.wait("the probe's verdict", |t| {
-        t.contains("works: the token reads project 1234567")
+        t.contains("works: the token reads project 1234567") && t.contains("Probe of 'contoso-prod'")
     });
     for needle in [
         "(2 environments)",
@@ -190,8 +191,9 @@ fn p_in_the_demo_shows_the_lcs_verdict_in_the_detail_pane_and_honours_the_cooldo
         "a URL of the answer is on screen:\n{shown}"
     );
     s.keys(&["p"]);
-    let again = s.wait("the cooldown", |t| t.contains("Probe not sent"));
-    assert!(again.contains("six calls a minute"), "{again}");
+    let again = s.wait("the cooldown", |t| {
+        t.contains("Probe not sent") && t.contains("six calls a minute: wait")
+    });
     assert!(
         again.contains("works: the token reads project 1234567"),
         "the verdict stays:\n{again}"
@@ -222,7 +224,11 @@ fn r_on_the_device_code_profile_shows_the_code_then_the_row_turns_valid() {
     });
     assert!(row(&before, "northwind-dev").contains("none"), "{before}");
     s.keys(&["r"]);
-    let dialog = s.wait("the device code", |t| user_code(t).is_some());
+    // The code shows first, where it was copied to in a later frame; and tmux may be caught
+    // halfway through a frame, so the dialog's last line is waited for too.
+    let dialog = s.wait("the device code, copied", |t| {
+        user_code(t).is_some() && t.contains("sent to your terminal's clipboard") && t.contains("Esc cancels")
+    });
     let code = user_code(&dialog).unwrap();
     assert!(
         code.len() >= 8 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
@@ -244,9 +250,10 @@ fn r_on_the_device_code_profile_shows_the_code_then_the_row_turns_valid() {
     assert!(left.starts_with("04:") || left == "05:00", "{left}");
     // The simulator approves the code after two polls, two seconds apart.
     let done = s.wait("the row to turn valid", |t| {
-        row(t, "northwind-dev").contains("valid") && !t.contains("Sign in ·")
+        row(t, "northwind-dev").contains("valid")
+            && !t.contains("Sign in ·")
+            && t.contains("Signed in to 'northwind-dev'")
     });
-    assert!(done.contains("Signed in to 'northwind-dev'"), "{done}");
     assert!(done.contains("by device_code"), "{done}");
     s.keys(&["q"]);
     s.assert_restored();
