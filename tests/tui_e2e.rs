@@ -5,215 +5,14 @@
 //! `CI=true` it fails them, so the pipeline can never pass without running them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod tmux;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use lcsauth::token::Claims;
 
-const WIDTH: u16 = 100;
-const HEIGHT: u16 = 32;
-const TIMEOUT: Duration = Duration::from_secs(15);
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-fn runs(program: &str, arg: &str) -> bool {
-    Command::new(program)
-        .arg(arg)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// The display to use, or why the tests cannot run here.
-fn prerequisites(clipboard: bool) -> Result<String, String> {
-    if !runs("tmux", "-V") {
-        return Err("tmux is not installed".into());
-    }
-    let display = std::env::var("DISPLAY").unwrap_or_default();
-    if clipboard {
-        if display.is_empty() {
-            return Err("DISPLAY is not set (run under Xvfb)".into());
-        }
-        if !runs("xclip", "-version") {
-            return Err("xclip is not installed".into());
-        }
-    }
-    Ok(display)
-}
-
-/// `Some(display)` when the test can run; panics in CI when it cannot; `None` (skip) elsewhere.
-fn ready(clipboard: bool) -> Option<String> {
-    match prerequisites(clipboard) {
-        Ok(display) => Some(display),
-        Err(why) if in_ci() => panic!("CI=true, but this end-to-end test cannot run: {why}"),
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            None
-        }
-    }
-}
-
-/// A private tmux server running `lcsauth demo`; killed on drop, even when an assertion fails.
-struct Session {
-    dir: tempfile::TempDir,
-    sock: PathBuf,
-}
-
-impl Session {
-    fn start(display: &str) -> Session {
-        let dir = tempfile::tempdir().unwrap();
-        let sock = dir.path().join("sock");
-        let d = dir.path().display().to_string();
-        let bin = env!("CARGO_BIN_EXE_lcsauth");
-        // The inner shell records its pid and becomes lcsauth (exec), so the test can signal it;
-        // the outer one records the exit status and the terminal modes left behind.
-        let script = format!(
-            "sh -c 'echo $$ > {d}/pid; exec \"{bin}\" demo'; echo $? > {d}/rc; stty -a > {d}/stty; exec sleep 600"
-        );
-        let s = Session { dir, sock };
-        let mut args = vec![
-            "new-session".to_string(),
-            "-d".into(),
-            "-s".into(),
-            "t".into(),
-            "-x".into(),
-            WIDTH.to_string(),
-            "-y".into(),
-            HEIGHT.to_string(),
-        ];
-        for (k, v) in [
-            ("DISPLAY", display.to_string()),
-            ("TERM", "xterm-256color".into()),
-            // Pointed at empty places: the demo must write to none of them.
-            ("LCSAUTH_CONFIG_DIR", format!("{d}/user-config")),
-            ("XDG_CONFIG_HOME", format!("{d}/xdg-config")),
-        ] {
-            args.push("-e".into());
-            args.push(format!("{k}={v}"));
-        }
-        args.push(script);
-        let out = s.tmux(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
-        s
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-S")
-            .arg(&self.sock)
-            .arg("-f")
-            .arg("/dev/null")
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
-    }
-
-    fn format(&self, f: &str) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", "t", f]);
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
-    /// Polls the screen until `ok` holds; fails with the last screen after the timeout.
-    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Polls for a file the wrapper shell writes.
-    fn wait_file(&self, name: &str) -> String {
-        let start = Instant::now();
-        let path = self.path(name);
-        loop {
-            if let Ok(text) = std::fs::read_to_string(&path)
-                && text.ends_with('\n')
-            {
-                return text;
-            }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "timed out waiting for {}:\n{}",
-                path.display(),
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// After lcsauth ended: exit status 0, cooked mode, main screen, visible cursor, no board.
-    fn assert_restored(&self) {
-        assert_eq!(self.wait_file("rc").trim(), "0", "lcsauth exit status");
-        let stty = self.wait_file("stty");
-        let modes: Vec<&str> = stty.split_whitespace().collect();
-        for mode in ["icanon", "echo", "isig"] {
-            assert!(modes.contains(&mode), "terminal left without {mode}: {stty}");
-        }
-        assert_eq!(self.format("#{alternate_on}"), "0", "still on the alternate screen");
-        assert_eq!(self.format("#{cursor_flag}"), "1", "cursor left hidden");
-        assert!(!self.screen().contains("Profiles"), "the board is still on screen");
-        let left: Vec<_> = ["user-config", "xdg-config"]
-            .iter()
-            .filter(|d| self.path(d).exists())
-            .collect();
-        assert!(left.is_empty(), "the demo wrote into {left:?}");
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-/// The board row of `name`.
-fn row<'s>(screen: &'s str, name: &str) -> &'s str {
-    screen
-        .lines()
-        .find(|l| l.contains(&format!(" {name} ")) && l.starts_with('│'))
-        .unwrap_or_else(|| panic!("no row for {name}:\n{screen}"))
-}
-
-/// The first `mm:ss` or `h:mm:ss` on a line.
-fn countdown(line: &str) -> Option<String> {
-    line.split_whitespace()
-        .find(|w| {
-            let parts: Vec<&str> = w.split(':').collect();
-            (2..=3).contains(&parts.len())
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        })
-        .map(str::to_string)
-}
-
-fn board_is_up(s: &str) -> bool {
-    s.contains("northwind-dev") && s.contains("AADSTS") || s.contains("northwind-dev") && s.contains("contoso-prod")
-}
+use tmux::{Session, TIMEOUT, board_is_up, countdown, post, ready, row, simulator_url, xclip_read};
 
 #[test]
 fn demo_counts_down_moves_with_j_and_k_and_q_restores_the_terminal() {
@@ -262,54 +61,72 @@ fn sigterm_ends_the_demo_and_restores_the_terminal() {
     s.assert_restored();
 }
 
-/// The simulator's address, from the demo's title bar.
-fn simulator_url(screen: &str) -> String {
-    let at = screen.find("http://127.0.0.1:").expect("the title names the simulator");
-    screen[at..].split_whitespace().next().unwrap().to_string()
+/// Sends `key` and polls the screen until `ok` holds; returns how long that took. tmux's own
+/// round trips are part of the figure: `send-keys` and each `capture-pane` are a process.
+fn latency(s: &Session, key: &str, ok: impl Fn(&str) -> bool) -> Duration {
+    let start = Instant::now();
+    s.keys(&[key]);
+    loop {
+        let screen = s.screen();
+        if ok(&screen) {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < TIMEOUT, "{key} never showed:\n{screen}");
+    }
 }
 
-/// POSTs JSON to the simulator's control surface (plain HTTP/1.1 over loopback).
-fn post(url: &str, path: &str, body: &str) -> String {
-    use std::io::{Read as _, Write as _};
-    let host = url.trim_start_matches("http://");
-    let mut conn = std::net::TcpStream::connect(host).unwrap();
-    write!(
-        conn,
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    conn.read_to_string(&mut answer).unwrap();
-    answer
+/// `n` moves between contoso-test and fabrikam-ops (j, k, j, …), each measured; starts and
+/// ends on contoso-test.
+fn move_latencies(s: &Session, n: usize) -> Vec<Duration> {
+    let mut all: Vec<Duration> = (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                latency(s, "j", |t| row(t, "fabrikam-ops").starts_with("│▸"))
+            } else {
+                latency(s, "k", |t| row(t, "contoso-test").starts_with("│▸"))
+            }
+        })
+        .collect();
+    all.sort();
+    all
 }
 
+fn ms(d: Duration) -> u128 {
+    d.as_millis()
+}
+
+/// How many moves are measured in each phase.
+const MOVES: usize = 20;
+
+/// Issue 5 asks for keys answered within 100 ms while a request hangs. Measured from the
+/// test's side, a key's time includes tmux: `send-keys` (a process), the pseudo-terminal both
+/// ways, tmux parsing the frame, and `capture-pane` (a process per poll). So the same moves are
+/// measured first with nothing in flight (the baseline: tmux and the machine) and then while
+/// the token endpoint hangs; both are printed. Every key under the hang must show within
+/// 100 ms, tmux included. Measured on the two-core CI machine: medians 4–5 ms idle, 11 ms with
+/// both cores busy (slowest 33 ms); a key that waited for the request would take the 10 s
+/// timeout.
 #[test]
-fn keys_are_answered_and_countdowns_move_while_a_token_request_hangs() {
+fn keys_are_answered_within_100_ms_and_countdowns_move_while_a_token_request_hangs() {
     let Some(display) = ready(false) else { return };
     let s = Session::start(&display);
     let first = s.wait("the demo board", board_is_up);
+    s.keys(&["j"]);
+    s.wait("j to select contoso-test", |t| row(t, "contoso-test").starts_with("│▸"));
+    let baseline = move_latencies(&s, MOVES);
+
     let answer = post(
         &simulator_url(&first),
         "/_sim/script",
         r#"{"endpoint":"token","failure":{"kind":"hang"}}"#,
     );
     assert!(answer.starts_with("HTTP/1.1 2"), "{answer}");
-    s.keys(&["j"]);
-    s.wait("j to select contoso-test", |t| row(t, "contoso-test").starts_with("│▸"));
     s.keys(&["r"]);
     let hanging = s.wait("the refresh in flight", |t| {
         row(t, "contoso-test").contains("refreshing")
     });
     let before = countdown(row(&hanging, "contoso-prod")).unwrap();
-    s.keys(&["j"]);
-    s.wait("j while the request hangs", |t| {
-        row(t, "fabrikam-ops").starts_with("│▸")
-    });
-    s.keys(&["k"]);
-    s.wait("k while the request hangs", |t| {
-        row(t, "contoso-test").starts_with("│▸")
-    });
+    let under_hang = move_latencies(&s, MOVES);
     let later = s.wait("the countdown to keep moving", |t| {
         countdown(row(t, "contoso-prod")).is_some_and(|c| c != before)
     });
@@ -317,6 +134,24 @@ fn keys_are_answered_and_countdowns_move_while_a_token_request_hangs() {
         row(&later, "contoso-test").contains("refreshing"),
         "still in flight:\n{later}"
     );
+    let (median, max) = (under_hang[MOVES / 2], under_hang[MOVES - 1]);
+    eprintln!(
+        "key to screen, {MOVES} moves each: no request in flight median {} ms, max {} ms; \
+         token request hanging median {} ms, max {} ms",
+        ms(baseline[MOVES / 2]),
+        ms(baseline[MOVES - 1]),
+        ms(median),
+        ms(max)
+    );
+    assert!(
+        max <= Duration::from_millis(100),
+        "slowest key {} ms under a hanging request (median {} ms; without the request: median {} ms, slowest {} ms)",
+        ms(max),
+        ms(median),
+        ms(baseline[MOVES / 2]),
+        ms(baseline[MOVES - 1])
+    );
+
     s.keys(&["r"]);
     s.wait("a second r to be refused while one is in flight", |t| {
         t.contains("already running")
@@ -330,13 +165,98 @@ fn keys_are_answered_and_countdowns_move_while_a_token_request_hangs() {
     );
 }
 
-fn xclip_read(display: &str) -> String {
-    let out = Command::new("xclip")
-        .args(["-selection", "clipboard", "-o"])
-        .env("DISPLAY", display)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+#[test]
+fn p_in_the_demo_shows_the_lcs_verdict_in_the_detail_pane_and_honours_the_cooldown() {
+    let Some(display) = ready(false) else { return };
+    let s = Session::start(&display);
+    s.wait("the demo board with a token", |t| {
+        board_is_up(t) && countdown(row(t, "contoso-prod")).is_some()
+    });
+    s.keys(&["p"]);
+    // The status line is drawn last: once it is there, the frame is whole.
+    let shown = s.wait("the probe's verdict", |t| {
+        t.contains("works: the token reads project 1234567") && t.contains("Probe of 'contoso-prod'")
+    });
+    for needle in [
+        "(2 environments)",
+        "contoso-uat · Sandbox · Deployed",
+        "contoso-prod · Production · Deployed",
+        "Probe of 'contoso-prod' (project 1234567): works",
+    ] {
+        assert!(shown.contains(needle), "{needle} is missing:\n{shown}");
+    }
+    // The simulator's answer carries environment and navigation URLs: none is shown.
+    assert!(
+        !shown.contains("dynamics.com/"),
+        "a URL of the answer is on screen:\n{shown}"
+    );
+    s.keys(&["p"]);
+    let again = s.wait("the cooldown", |t| {
+        t.contains("Probe not sent") && t.contains("six calls a minute: wait")
+    });
+    assert!(
+        again.contains("works: the token reads project 1234567"),
+        "the verdict stays:\n{again}"
+    );
+    s.keys(&["q"]);
+    s.assert_restored();
+}
+
+/// The word after "Code" in the sign-in dialog.
+fn user_code(screen: &str) -> Option<String> {
+    let line = screen.lines().find(|l| l.contains("│ Code "))?;
+    let after = &line[line.find("│ Code ")? + "│ Code ".len()..];
+    after.split_whitespace().next().map(str::to_string)
+}
+
+#[test]
+fn r_on_the_device_code_profile_shows_the_code_then_the_row_turns_valid() {
+    if ready(false).is_none() {
+        return;
+    }
+    // Without a display the code goes to the terminal's clipboard (OSC 52), so the X
+    // selection stays with the clipboard test.
+    let s = Session::start("");
+    s.wait("the demo board", board_is_up);
+    s.keys(&["G"]);
+    let before = s.wait("G to select northwind-dev", |t| {
+        row(t, "northwind-dev").starts_with("│▸")
+    });
+    assert!(row(&before, "northwind-dev").contains("none"), "{before}");
+    s.keys(&["r"]);
+    // The code shows first, where it was copied to in a later frame; and tmux may be caught
+    // halfway through a frame, so the dialog's last line is waited for too.
+    let dialog = s.wait("the device code, copied", |t| {
+        user_code(t).is_some() && t.contains("sent to your terminal's clipboard") && t.contains("Esc cancels")
+    });
+    let code = user_code(&dialog).unwrap();
+    assert!(
+        code.len() >= 8 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+        "{code}"
+    );
+    for needle in [
+        "Sign in · northwind-dev · device code",
+        "https://microsoft.com/devicelogin",
+        "sent to your terminal's clipboard (OSC 52)",
+        "Esc cancels",
+    ] {
+        assert!(dialog.contains(needle), "{needle} is missing:\n{dialog}");
+    }
+    let left = dialog
+        .lines()
+        .find(|l| l.contains("Expires in"))
+        .and_then(countdown)
+        .expect("a countdown to the code's expiry");
+    assert!(left.starts_with("04:") || left == "05:00", "{left}");
+    // The simulator approves the code after two polls, two seconds apart.
+    let done = s.wait("the row to turn valid", |t| {
+        row(t, "northwind-dev").contains("valid")
+            && !t.contains("Sign in ·")
+            && t.contains("Signed in to 'northwind-dev'")
+    });
+    assert!(done.contains("by device_code"), "{done}");
+    s.keys(&["q"]);
+    s.assert_restored();
 }
 
 /// Every clipboard assertion lives here: there is one X selection, and parallel tests would
@@ -360,8 +280,8 @@ fn c_copies_the_token_the_simulator_issued_to_the_x_clipboard() {
     let claims = Claims::decode(token.trim()).expect("the clipboard holds a JWT");
     assert_eq!(
         claims.aud.as_deref().map(|a| a.trim_end_matches('/')),
-        Some("https://lcsapi.eu.lcs.dynamics.com"),
-        "aud is contoso-prod's API host (eu)"
+        Some(simulator_url(&screen).as_str()),
+        "aud is contoso-prod's API host (the demo's LCS is its simulator)"
     );
     assert_eq!(claims.user.as_deref(), Some("ops@contoso.onmicrosoft.com"));
     // The very token the board shows: same tenant and end as in its detail pane.

@@ -99,7 +99,7 @@ impl Prompt for TerminalPrompt {
 
 /// Starts the user's browser: `$BROWSER` when set (`none` disables it), else the platform opener
 /// when there is a display.
-fn open_in_browser(url: &str) -> bool {
+pub fn open_in_browser(url: &str) -> bool {
     let program = match std::env::var("BROWSER") {
         Ok(b) if b == "none" || b.is_empty() => return false,
         Ok(b) => b,

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tui_input::Input;
 
-use lcsauth::profile::{Profile, ProfileName};
+use lcsauth::profile::{Flow, Profile, ProfileName};
 use lcsauth::secret::Secret;
 
 use super::form::ProfileForm;
@@ -15,6 +15,7 @@ use super::msg::{Command, FetchJob, Msg, Purpose, Snapshot};
 use super::notice::{ClipboardHold, Level, Notice};
 use super::prompt::Prompt;
 use super::roster::{Busy, Roster};
+use super::sign_in::SignInDialog;
 use super::view::{Theme, layout};
 
 /// Token metadata is read again this often (in ticks, one a second), to show what other
@@ -28,6 +29,11 @@ pub struct App {
     pub loaded: bool,
     pub form: Option<ProfileForm>,
     pub prompt: Option<Prompt>,
+    /// The device-code or browser sign-in being waited for.
+    pub sign_in: Option<SignInDialog>,
+    /// The interactive flow that suits this session (`i` switches to it): device code over
+    /// SSH or without a display, the browser otherwise. Decided once at start.
+    pub interactive_flow: Flow,
     pub help: bool,
     /// The filter line while `/` is being typed.
     pub filter_input: Option<Input>,
@@ -46,6 +52,8 @@ pub struct App {
     pub quit: bool,
     ticks: u64,
     loading: bool,
+    /// `profiles.toml` changed while a reading was in flight: read it once more.
+    reload_pending: bool,
     /// A profile to select once the next reading of the files arrives (after a save).
     pub(super) select_after_load: Option<ProfileName>,
 }
@@ -57,6 +65,8 @@ impl App {
             loaded: false,
             form: None,
             prompt: None,
+            sign_in: None,
+            interactive_flow: Flow::Browser,
             help: false,
             filter_input: None,
             notice: None,
@@ -71,6 +81,7 @@ impl App {
             quit: false,
             ticks: 0,
             loading: false,
+            reload_pending: false,
             select_after_load: None,
         }
     }
@@ -95,10 +106,8 @@ impl App {
                 None
             }
             Msg::Tick => self.on_tick(now),
-            Msg::Loaded(result) => {
-                self.on_loaded(result, now);
-                None
-            }
+            Msg::Loaded(result) => self.on_loaded(result, now),
+            Msg::ProfilesChanged => self.reload(),
             Msg::Fetched { name, state, outcome } => self.on_fetched(&name, *state, outcome, now),
             Msg::Copied { name, result } => self.on_copied(name, result, now),
             Msg::ClipboardSettled { cleared } => {
@@ -131,6 +140,16 @@ impl App {
                 select,
                 warning,
             } => self.on_saved(result, select, warning, now),
+            Msg::DeviceCode { name, info } => self.on_device_code(name, info),
+            Msg::BrowserOpened { name, url, opened } => self.on_browser_opened(name, url, opened),
+            Msg::CodeCopied { name, result } => self.on_code_copied(&name, result),
+            Msg::FlowSwitched { name, result } => self.on_flow_switched(&name, result, now),
+            Msg::Probed {
+                name,
+                project,
+                outcome,
+                state,
+            } => self.on_probed(&name, &project, outcome, state.map(|s| *s), now),
             Msg::Terminate => {
                 self.quit = true;
                 Some(Command::Quit)
@@ -141,8 +160,7 @@ impl App {
     fn on_tick(&mut self, now: Timestamp) -> Option<Command> {
         self.ticks += 1;
         if self.ticks.is_multiple_of(RELOAD_EVERY) && !self.loading {
-            self.loading = true;
-            return Some(Command::Load);
+            return self.reload();
         }
         // One background refresh per tick at most: spreads a burst of due profiles over seconds.
         let min_valid = self.roster.settings.min_valid;
@@ -165,7 +183,17 @@ impl App {
         }))
     }
 
-    fn on_loaded(&mut self, result: Result<Snapshot, String>, now: Timestamp) {
+    /// Reads the files again, or once more after the reading in flight.
+    fn reload(&mut self) -> Option<Command> {
+        if self.loading {
+            self.reload_pending = true;
+            return None;
+        }
+        self.loading = true;
+        Some(Command::Load)
+    }
+
+    fn on_loaded(&mut self, result: Result<Snapshot, String>, now: Timestamp) -> Option<Command> {
         self.loading = false;
         match result {
             Ok(snapshot) => {
@@ -183,9 +211,34 @@ impl App {
                 if first && self.roster.is_empty() && self.form.is_none() {
                     self.form = Some(ProfileForm::add(Vec::new(), true));
                 }
+                self.check_form_against_disk();
             }
             Err(e) => self.say(Level::Error, format!("Cannot read the profiles: {e}"), now),
         }
+        if std::mem::take(&mut self.reload_pending) {
+            return self.reload();
+        }
+        None
+    }
+
+    /// An edit form whose profile was changed or deleted on disk says so at once; saving it
+    /// is refused in any case (the worker compares inside the locked update).
+    fn check_form_against_disk(&mut self) {
+        // While saving, the change on disk is this form's own.
+        let Some(form) = self.form.as_mut().filter(|f| !f.saving) else {
+            return;
+        };
+        let Some(original) = &form.original else { return };
+        let name = original.name.as_str();
+        form.conflict = match self.roster.get(name) {
+            None => Some(format!(
+                "'{name}' was deleted from profiles.toml since this form opened: saving is refused. Esc closes the form."
+            )),
+            Some(e) if e.profile != *original => Some(format!(
+                "'{name}' was changed in profiles.toml since this form opened: saving is refused, so that change is kept. Esc, then e edits the current version."
+            )),
+            Some(_) => None,
+        };
     }
 
     /// The names of every profile except `except`, for the form's clash check.

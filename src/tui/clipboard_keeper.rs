@@ -23,6 +23,11 @@ enum Request {
         text: Secret,
         clear_after: Duration,
     },
+    /// A device code or sign-in URL: copied, not held, never cleared.
+    Code {
+        name: ProfileName,
+        text: String,
+    },
     Finish,
 }
 
@@ -39,6 +44,10 @@ impl ClipboardHandle {
             text,
             clear_after,
         });
+    }
+
+    pub fn copy_code(&self, name: ProfileName, text: String) {
+        let _ = self.tx.send(Request::Code { name, text });
     }
 }
 
@@ -116,6 +125,14 @@ fn serve(rx: &Receiver<Request>, msgs: &UnboundedSender<Msg>) {
                     });
                 }
                 let _ = msgs.send(Msg::Copied { name, result });
+            }
+            Some(Request::Code { name, text }) => {
+                let result = copy(&mut board, &Secret::new(text), Duration::ZERO);
+                if matches!(result, Ok(CopyVia::Clipboard { .. })) {
+                    // The code replaced a held token: there is nothing of ours left to clear.
+                    held = None;
+                }
+                let _ = msgs.send(Msg::CodeCopied { name, result });
             }
             Some(Request::Finish) => {
                 if let (Some(cb), Some(h)) = (board.as_mut(), held.take()) {

@@ -1,5 +1,8 @@
 //! `lcsauth demo`: the board on the built-in Entra simulator, with four sample profiles in a
 //! temporary config directory and in-memory secrets. Nothing of the user's is read or written.
+//!
+//! The simulator also answers as LCS (project 1234567, so `p` works) and approves device codes
+//! on its own after two polls (northwind-dev signs in with a device code on `r`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +12,7 @@ use futures_util::future::join_all;
 use lcsauth::broker::{Broker, NetSettings};
 use lcsauth::paths::ConfigDir;
 use lcsauth::profile::store::ProfileStore;
-use lcsauth::profile::{BaseUrl, Flow, Profile};
+use lcsauth::profile::{BaseUrl, Flow, Profile, ProjectId};
 use lcsauth::region::Region;
 use lcsauth::secret::memory::MemoryStore;
 use lcsauth::secret::{Secret, SecretStore};
@@ -24,6 +27,9 @@ const PASSWORD: &str = "Demo-Pass-1";
 
 /// Short enough that a token is "valid", then "expiring", then refreshed within minutes.
 const MIN_VALID: Duration = Duration::from_secs(120);
+
+/// The LCS project of every sample profile: the simulator's users are members of it.
+const PROJECT: &str = "1234567";
 
 /// (name, region, user, tenant): the fabrikam account is behind MFA, so its password sign-in
 /// is refused with AADSTS50076, as a real tenant with Conditional Access would.
@@ -58,7 +64,10 @@ fn failure(what: &str) -> impl Fn(String) -> Failure + '_ {
     move |e| Failure::new(Exit::Failure, format!("demo: {what}: {e}"))
 }
 
-fn samples(authority: &BaseUrl) -> Result<Vec<Profile>, String> {
+/// The sample profiles; the last one signs in with a device code. The simulator is their
+/// sign-in host and their LCS API.
+fn samples(simulator: &BaseUrl) -> Result<Vec<Profile>, String> {
+    let project: ProjectId = PROJECT.parse()?;
     SAMPLES
         .iter()
         .enumerate()
@@ -69,11 +78,15 @@ fn samples(authority: &BaseUrl) -> Result<Vec<Profile>, String> {
                 client_id: format!("0a1b2c3d-4e5f-6789-abcd-ef012345678{i}").parse()?,
                 region: *region,
                 username: Some((*user).to_string()),
-                flow: Flow::Password,
-                authority: Some(authority.clone()),
+                flow: if i == SAMPLES.len() - 1 {
+                    Flow::DeviceCode
+                } else {
+                    Flow::Password
+                },
+                authority: Some(simulator.clone()),
                 scope: None,
-                api_host: None,
-                project_id: None,
+                api_host: Some(simulator.clone()),
+                project_id: Some(project.clone()),
                 remember_password: i == 0,
             })
         })

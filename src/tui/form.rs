@@ -56,6 +56,8 @@ pub struct ProfileForm {
     /// Waiting for the save to finish.
     pub saving: bool,
     pub save_error: Option<String>,
+    /// The profile being edited changed or vanished on disk since the form opened.
+    pub conflict: Option<String>,
     /// Names of the other profiles (a new name must not clash).
     pub taken: Vec<String>,
 }
@@ -84,6 +86,7 @@ impl ProfileForm {
             picker: None,
             saving: false,
             save_error: None,
+            conflict: None,
             taken,
         }
     }

@@ -19,6 +19,10 @@ pub enum Action {
     Copy,
     /// Get a fresh token now.
     Refresh,
+    /// Switch a password profile that Entra refused for MFA to an interactive flow, then sign in.
+    SwitchFlow,
+    /// One read-only LCS call with a fresh token.
+    Probe,
     Add,
     Edit,
     Delete,
@@ -126,6 +130,8 @@ pub const BOARD: &[Binding<Action>] = &[
     bind!(&[plain(Enter)], "Enter", Action::MakeDefault, "make it the default", "⏎", "default"),
     bind!(&[ch('c')], "c", Action::Copy, "copy a fresh token", "c", "copy"),
     bind!(&[ch('r')], "r", Action::Refresh, "get a fresh token now", "r", "refresh"),
+    bind!(&[ch('i')], "i", Action::SwitchFlow, "switch to interactive sign-in", "i", "interactive"),
+    bind!(&[ch('p')], "p", Action::Probe, "probe LCS with the token", "p", "probe"),
     bind!(&[ch('a')], "a", Action::Add, "add a profile", "a", "add"),
     bind!(&[ch('e')], "e", Action::Edit, "edit the profile", "e", "edit"),
     bind!(&[ch('d')], "d", Action::Delete, "delete it (asks first)", "d", "delete"),
@@ -183,6 +189,12 @@ pub const CONFIRM: &[Binding<ListAction>] = &[
 pub const SIGN_IN: &[Binding<ListAction>] = &[
     bind!(&[plain(Enter)], "Enter", ListAction::Choose, "sign in with the typed password", "⏎", "sign in"),
     bind!(&[plain(Esc)], "Esc", ListAction::Close, "cancel", "Esc", "cancel"),
+];
+
+/// The dialog of an interactive sign-in (device code or browser) while it waits.
+#[rustfmt::skip]
+pub const SIGN_IN_WAIT: &[Binding<ListAction>] = &[
+    bind!(&[plain(Esc), ch('q'), ctrl('c')], "Esc", ListAction::Close, "cancel the sign-in", "Esc", "cancel the sign-in"),
 ];
 
 /// The help overlay: any key closes it.

@@ -1,4 +1,5 @@
-//! Keys, topmost layer first: help, a prompt, the form, the filter line, then the board.
+//! Keys, topmost layer first: help, the sign-in dialog, a prompt, the form, the filter line,
+//! then the board.
 //! Each layer consumes the key or lets it fall through; the board's keys come from the keymap.
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
@@ -25,6 +26,12 @@ impl App {
         if self.help {
             self.help = false;
             return None;
+        }
+        if self.sign_in.is_some() {
+            return match keymap::lookup(keymap::SIGN_IN_WAIT, key) {
+                Some(ListAction::Close) => self.cancel_sign_in(now),
+                _ => None,
+            };
         }
         if let Some(prompt) = &mut self.prompt {
             return match prompt.handle_key(key) {
@@ -85,6 +92,8 @@ impl App {
             Action::Previous => return self.back_to_previous(now),
             Action::Copy => return self.start_fetch(Purpose::Copy, now),
             Action::Refresh => return self.start_fetch(Purpose::Refresh, now),
+            Action::SwitchFlow => return self.switch_flow(now),
+            Action::Probe => return self.start_probe(now),
             Action::Add => {
                 let onboarding = self.roster.is_empty();
                 self.form = Some(ProfileForm::add(self.names_except(None), onboarding));

@@ -6,6 +6,7 @@ mod app;
 mod autorefresh;
 mod clipboard_keeper;
 pub mod demo;
+mod edits;
 mod event_loop;
 mod form;
 mod form_check;
@@ -15,12 +16,17 @@ mod keys;
 mod msg;
 mod notice;
 mod password;
+mod probe;
+mod probe_task;
 mod prompt;
 mod results;
 mod roster;
+mod sign_in;
+mod sign_in_task;
 mod terminal;
 mod time;
 mod view;
+mod watch;
 mod worker;
 
 #[cfg(test)]
@@ -78,11 +84,15 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let Session { broker, store, banner } = session;
     let states = broker.states().clone();
     let (store2, states2) = (store.clone(), states.clone());
-    let snapshot = tokio::task::spawn_blocking(move || load(&store2, &states2))
+    let profiles_file = store.dir().profiles_file();
+    let file = profiles_file.clone();
+    // The stamp is taken before the reading, so a change in between is noticed.
+    let (seen, snapshot) = tokio::task::spawn_blocking(move || (watch::stamp(&file), load(&store2, &states2)))
         .await
-        .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?
-        .map_err(|e| Failure::new(Exit::Config, e))?;
+        .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?;
+    let snapshot = snapshot.map_err(|e| Failure::new(Exit::Config, e))?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    watch::spawn(profiles_file, seen, tx.clone());
     let keeper = ClipboardKeeper::start(tx.clone())?;
     let worker = Worker::new(broker, store, tx.clone(), keeper.handle());
     terminal::watch_signals(tx)?;
@@ -91,6 +101,7 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let mut terminal = terminal::init()?;
     let mut app = App::new(Theme::from_env(), TimeZone::system(), (width, height));
     app.banner = banner;
+    app.interactive_flow = crate::cli::suggested_flow();
     app.update(Msg::Loaded(Ok(snapshot)), Timestamp::now());
     let result = event_loop::run_loop(&mut terminal, &mut app, &worker, rx).await;
     terminal::restore();

@@ -8,9 +8,10 @@ use std::time::Duration;
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
-use lcsauth::broker::{BrokerError, ProfileState, Source};
+use lcsauth::broker::{BrokerError, DeviceCodeInfo, ProfileState, Source};
+use lcsauth::lcs::Verdict;
 use lcsauth::profile::store::Config;
-use lcsauth::profile::{Profile, ProfileName};
+use lcsauth::profile::{Flow, Profile, ProfileName, ProjectId};
 use lcsauth::secret::Secret;
 
 /// Something that happened: input, time passing, or the end of a side effect.
@@ -50,8 +51,48 @@ pub enum Msg {
         select: Option<ProfileName>,
         warning: Option<String>,
     },
+    /// An interactive sign-in got its device code from Entra; polling has started.
+    DeviceCode { name: ProfileName, info: DeviceCodeInfo },
+    /// A browser sign-in has its URL; `opened` says whether a browser was started.
+    BrowserOpened {
+        name: ProfileName,
+        url: String,
+        opened: bool,
+    },
+    /// The device code (or the sign-in URL) reached the clipboard, or has to go through the
+    /// terminal.
+    CodeCopied {
+        name: ProfileName,
+        result: Result<CopyVia, String>,
+    },
+    /// `i` changed the profile's flow in `profiles.toml` (`Ok` holds the profile as saved).
+    FlowSwitched {
+        name: ProfileName,
+        result: Result<Profile, String>,
+    },
+    /// An LCS probe ended; `state` is the profile's token metadata afterwards (the probe may
+    /// have fetched a token).
+    Probed {
+        name: ProfileName,
+        project: ProjectId,
+        outcome: ProbeOutcome,
+        state: Option<Box<ProfileState>>,
+    },
+    /// `profiles.toml` changed on disk (another lcsauth, an editor).
+    ProfilesChanged,
     /// The process was asked to end (SIGTERM, SIGHUP).
     Terminate,
+}
+
+/// What a probe found, or why it found nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeOutcome {
+    /// LCS answered.
+    Verdict(Verdict),
+    /// Not sent: the project was probed less than ten seconds ago (LCS allows six a minute).
+    Cooldown(String),
+    /// No answer: no token to probe with, or LCS could not be reached.
+    Failed(String),
 }
 
 /// `profiles.toml` and the token metadata of each profile, in the same order.
@@ -145,6 +186,14 @@ pub struct SaveJob {
     pub password: Option<Secret>,
 }
 
+/// One read-only LCS call with a fresh token.
+#[derive(Debug)]
+pub struct ProbeJob {
+    pub profile: Profile,
+    pub project: ProjectId,
+    pub timeout: Duration,
+}
+
 /// A side effect for the loop to run; its result comes back as a `Msg`.
 #[derive(Debug)]
 pub enum Command {
@@ -158,6 +207,20 @@ pub enum Command {
     Save(SaveJob),
     /// Remove the profile and its secrets.
     Delete(ProfileName),
+    /// Stop an interactive sign-in: its task is dropped, nothing is stored.
+    CancelSignIn(ProfileName),
+    /// Put a device code or sign-in URL on the clipboard. Neither signs anyone in on its own,
+    /// so it is not cleared afterwards.
+    CopyCode {
+        name: ProfileName,
+        text: String,
+    },
+    /// Set the flow of `original` in `profiles.toml`, refusing if it changed on disk meanwhile.
+    SwitchFlow {
+        original: Profile,
+        flow: Flow,
+    },
+    Probe(ProbeJob),
     /// Write an OSC 52 clipboard request to the terminal (done by the loop, between frames).
     Osc52(Secret),
     /// Leave: restore the terminal and exit.

@@ -25,6 +25,10 @@ impl App {
     ) -> Option<Command> {
         let min_valid = self.roster.settings.min_valid;
         let clear_after = self.roster.settings.clear_after;
+        if self.sign_in.as_ref().is_some_and(|d| d.profile == *name) {
+            // The sign-in ended (a token, or a refusal explained below): its dialog closes.
+            self.sign_in = None;
+        }
         let entry = self.roster.get_mut(name.as_str())?;
         let busy = entry.busy.take();
         let purpose = busy.map_or(Purpose::Refresh, |b| b.purpose);
@@ -80,8 +84,12 @@ impl App {
                     );
                     return None;
                 }
-                let wants_password = failed.kind == FailKind::SignIn && profile.flow == Flow::Password;
-                if wants_password && matches!(purpose, Purpose::Refresh | Purpose::Copy) && self.prompt.is_none() {
+                let asked = matches!(purpose, Purpose::Refresh | Purpose::Copy);
+                let needs_sign_in = failed.kind == FailKind::SignIn && asked;
+                if needs_sign_in && profile.flow != Flow::Password && self.sign_in.is_none() {
+                    return self.start_sign_in(profile, purpose == Purpose::Copy, now);
+                }
+                if needs_sign_in && profile.flow == Flow::Password && self.prompt.is_none() && self.sign_in.is_none() {
                     self.prompt = Some(Prompt::SignIn {
                         profile,
                         password: PasswordField::default(),

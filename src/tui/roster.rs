@@ -12,6 +12,7 @@ use lcsauth::token::TokenState;
 
 use super::autorefresh;
 use super::msg::{Purpose, Snapshot};
+use super::probe::ProbeView;
 
 /// A request in flight for a profile (there is never more than one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub struct Entry {
     pub auto_at: Option<Timestamp>,
     /// Background failures in a row (they space out the next attempts).
     pub auto_failures: u32,
+    /// The LCS probe (`p`) in flight or its last verdict.
+    pub probe: Option<ProbeView>,
     /// Lower-cased name, tenant, user and region, for the filter.
     haystack: String,
 }
@@ -52,6 +55,7 @@ impl Entry {
             busy: None,
             auto_at,
             auto_failures: 0,
+            probe: None,
             haystack,
         }
     }
@@ -124,6 +128,7 @@ impl Roster {
                     } else {
                         let mut fresh = Entry::new(profile, state, min_valid);
                         fresh.busy = e.busy.take();
+                        fresh.probe = e.probe.take();
                         fresh
                     }
                 }

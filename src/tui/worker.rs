@@ -1,21 +1,19 @@
 //! Runs the commands of `App::update` off the UI loop: broker calls as tokio tasks, file and
-//! keyring work on the blocking pool. Each result comes back to the loop as a `Msg`.
+//! keyring work on the blocking pool. Each result comes back to the loop as a `Msg`. Edits of
+//! `profiles.toml` are in `edits`, the LCS probe in `probe_task`.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use tokio::sync::mpsc::UnboundedSender;
 
 use lcsauth::broker::{Ask, Broker, StateStore};
-use lcsauth::profile::ProfileName;
-use lcsauth::profile::store::{ConfigError, ProfileStore};
+use lcsauth::profile::Flow;
+use lcsauth::profile::store::ProfileStore;
 use lcsauth::secret::SecretKind;
 
 use super::clipboard_keeper::ClipboardHandle;
-use super::msg::{Command, Failed, FetchJob, Got, Msg, SaveJob, Snapshot};
-use super::time::{between, countdown};
-use crate::cli::profile_cmd::identity_changed;
+use super::msg::{Command, Failed, FetchJob, Got, Msg, Snapshot};
+use super::sign_in_task::{BoardPrompt, SignIns};
 
 /// Reads `profiles.toml` and the state file of every profile in it.
 pub fn load(store: &ProfileStore, states: &StateStore) -> Result<Snapshot, String> {
@@ -26,10 +24,11 @@ pub fn load(store: &ProfileStore, states: &StateStore) -> Result<Snapshot, Strin
 
 #[derive(Clone)]
 pub struct Worker {
-    broker: Arc<Broker>,
-    store: ProfileStore,
+    pub(super) broker: Arc<Broker>,
+    pub(super) store: ProfileStore,
     tx: UnboundedSender<Msg>,
     clipboard: ClipboardHandle,
+    sign_ins: SignIns,
 }
 
 impl Worker {
@@ -39,27 +38,33 @@ impl Worker {
             store,
             tx,
             clipboard,
+            sign_ins: SignIns::default(),
         }
     }
 
-    fn send(&self, msg: Msg) {
+    pub(super) fn send(&self, msg: Msg) {
         // The loop is gone only while quitting; nothing is left to tell.
         let _ = self.tx.send(msg);
     }
 
     /// Starts `cmd`; returns at once. `Osc52` and `Quit` belong to the loop and are ignored here.
     pub fn run(&self, cmd: Command) {
+        let w = self.clone();
         match cmd {
             Command::Load => {
-                let w = self.clone();
                 tokio::task::spawn_blocking(move || w.reload());
             }
+            Command::Fetch(job) if job.sign_in && job.profile.flow != Flow::Password => {
+                let name = job.profile.name.clone();
+                let task = tokio::spawn(async move { w.fetch(job).await });
+                self.sign_ins.started(name, task.abort_handle());
+            }
             Command::Fetch(job) => {
-                let w = self.clone();
                 tokio::spawn(async move { w.fetch(job).await });
             }
+            Command::CancelSignIn(name) => self.sign_ins.abort(&name),
+            Command::CopyCode { name, text } => self.clipboard.copy_code(name, text),
             Command::Reveal(profile) => {
-                let w = self.clone();
                 tokio::task::spawn_blocking(move || {
                     let token = w
                         .broker
@@ -73,22 +78,25 @@ impl Worker {
                 });
             }
             Command::SetDefault(name) => {
-                let w = self.clone();
                 tokio::task::spawn_blocking(move || w.set_default(&name));
             }
+            Command::SwitchFlow { original, flow } => {
+                tokio::task::spawn_blocking(move || w.switch_flow(&original, flow));
+            }
             Command::Save(job) => {
-                let w = self.clone();
                 tokio::spawn(async move { w.save(job).await });
             }
             Command::Delete(name) => {
-                let w = self.clone();
                 tokio::task::spawn_blocking(move || w.delete(&name));
+            }
+            Command::Probe(job) => {
+                tokio::spawn(async move { w.probe(job).await });
             }
             Command::Osc52(_) | Command::Quit => {}
         }
     }
 
-    fn reload(&self) {
+    pub(super) fn reload(&self) {
         self.send(Msg::Loaded(load(&self.store, self.broker.states())));
     }
 
@@ -102,7 +110,10 @@ impl Worker {
             copy,
             ..
         } = job;
-        let result = if sign_in {
+        let result = if sign_in && profile.flow != Flow::Password {
+            let prompt = BoardPrompt::new(profile.name.clone(), self.tx.clone());
+            self.broker.login_interactive(&profile, &prompt).await
+        } else if sign_in {
             self.broker.login(&profile, password).await
         } else {
             let ask = Ask {
@@ -113,11 +124,7 @@ impl Worker {
             self.broker.fresh(&profile, ask).await
         };
         let name = profile.name.clone();
-        let states = self.broker.states().clone();
-        let key = name.to_string();
-        let state = tokio::task::spawn_blocking(move || states.load(&key))
-            .await
-            .unwrap_or_default();
+        let state = self.state_of(&name).await;
         let outcome = match &result {
             Ok(issued) => Ok(Got {
                 expires_at: issued.expires_at,
@@ -136,117 +143,12 @@ impl Worker {
         }
     }
 
-    fn set_default(&self, name: &ProfileName) {
-        let result = self.store.update(|config| {
-            if config.find(name.as_str()).is_none() {
-                return Err(ConfigError::NotFound(name.to_string()));
-            }
-            config.default_profile = Some(name.clone());
-            Ok(())
-        });
-        self.send(Msg::Saved {
-            result: result
-                .map(|()| format!("'{name}' is now the default profile."))
-                .map_err(|e| e.to_string()),
-            select: None,
-            warning: None,
-        });
-        self.reload();
-    }
-
-    fn delete(&self, name: &ProfileName) {
-        // Secrets first, as `profile remove` does: if the keyring refuses, the profile stays,
-        // so nothing is left orphaned in the keyring.
-        let result = self
-            .broker
-            .logout(name.as_str(), true)
-            .map_err(|e| format!("{e}; the profile '{name}' was kept"))
-            .and_then(|()| {
-                self.store
-                    .update(|config| config.remove(name.as_str()).map(drop))
-                    .map_err(|e| e.to_string())
-            });
-        self.send(Msg::Saved {
-            result: result.map(|()| format!("Deleted '{name}' and its secrets.")),
-            select: None,
-            warning: None,
-        });
-        self.reload();
-    }
-
-    async fn save(&self, job: SaveJob) {
-        let result = self.save_inner(job).await;
-        let select = result.as_ref().ok().map(|(name, _, _)| name.clone());
-        let warning = result.as_ref().ok().and_then(|(_, _, w)| w.clone());
-        self.send(Msg::Saved {
-            result: result.map(|(_, text, _)| text),
-            select,
-            warning,
-        });
-        let w = self.clone();
-        let _ = tokio::task::spawn_blocking(move || w.reload()).await;
-    }
-
-    /// Writes the profile, drops tokens that belong to another identity, signs in if a
-    /// password was typed. Returns the profile's name, what to tell the user, and what went
-    /// wrong after the save (a failed sign-in).
-    async fn save_inner(&self, job: SaveJob) -> Result<(ProfileName, String, Option<String>), String> {
-        let SaveJob {
-            original,
-            profile,
-            password,
-        } = job;
-        let name = profile.name.clone();
-        let store = self.store.clone();
-        let (p, o) = (profile.clone(), original.clone());
-        tokio::task::spawn_blocking(move || {
-            store.update(|config| match &o {
-                None => {
-                    config.add(p)?;
-                    if config.profiles.len() == 1 {
-                        config.default_profile = Some(config.profiles[0].name.clone());
-                    }
-                    Ok(())
-                }
-                Some(old) => config.replace(old.name.as_str(), p),
-            })
-        })
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
-        let mut text = match &original {
-            None => format!("Added '{name}'."),
-            Some(_) => format!("Saved '{name}'."),
-        };
-        if let Some(old) = &original {
-            let secrets = self.broker.secrets().clone();
-            let forget = if old.name != profile.name {
-                Some((old.name.to_string(), true))
-            } else if identity_changed(old, &profile) {
-                Some((name.to_string(), old.username != profile.username))
-            } else {
-                None
-            };
-            if let Some((gone, forget_password)) = forget {
-                self.broker.logout(&gone, forget_password).map_err(|e| e.to_string())?;
-                text.push_str(" Its sign-in details changed, so its tokens were removed.");
-            } else if old.remember_password && !profile.remember_password {
-                secrets
-                    .delete(name.as_str(), SecretKind::Password)
-                    .map_err(|e| e.to_string())?;
-                text.push_str(" The remembered password was removed.");
-            }
-        }
-        let mut warning = None;
-        if let Some(password) = password {
-            match self.broker.login(&profile, Some(password)).await {
-                Ok(issued) => {
-                    let left = countdown(between(Timestamp::now(), issued.expires_at));
-                    let _ = write!(text, " Signed in ({left} left).");
-                }
-                Err(e) => warning = Some(format!("The sign-in failed: {e}")),
-            }
-        }
-        Ok((name, text, warning))
+    /// The profile's token metadata, read on the blocking pool.
+    pub(super) async fn state_of(&self, name: &lcsauth::profile::ProfileName) -> lcsauth::broker::ProfileState {
+        let states = self.broker.states().clone();
+        let key = name.to_string();
+        tokio::task::spawn_blocking(move || states.load(&key))
+            .await
+            .unwrap_or_default()
     }
 }

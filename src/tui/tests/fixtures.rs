@@ -165,3 +165,59 @@ pub fn type_text(app: &mut App, text: &str) {
         assert!(app.update(ch(c), now()).is_none(), "typing {c:?} started a command");
     }
 }
+
+/// The whole screen of `app` drawn at `at`, as text.
+pub fn screen_text(app: &App, at: Timestamp) -> String {
+    let (w, h) = app.size;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| crate::tui::view::render(app, at, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// The hint line (the last line) of the screen.
+pub fn hint_line(app: &App) -> String {
+    let text = screen_text(app, now());
+    text.lines().last().unwrap_or_default().to_string()
+}
+
+/// The lines of a screen without TestBackend's quotes.
+pub fn rows(screen: &str) -> Vec<String> {
+    screen.lines().map(|l| l.trim_matches('"').to_string()).collect()
+}
+
+/// The text inside the sign-in dialog at `at`, its lines joined by spaces.
+pub fn dialog_text(app: &App, at: Timestamp) -> String {
+    let rows = rows(&screen_text(app, at));
+    let top = rows
+        .iter()
+        .position(|l| l.contains("┌ Sign in"))
+        .unwrap_or_else(|| panic!("no sign-in dialog:\n{}", rows.join("\n")));
+    let chars: Vec<char> = rows[top].chars().collect();
+    let left = chars.iter().position(|c| *c == '┌').unwrap();
+    let right = chars.iter().rposition(|c| *c == '┐').unwrap();
+    rows[top + 1..]
+        .iter()
+        .take_while(|l| l.chars().nth(left) != Some('└'))
+        .map(|l| {
+            l.chars()
+                .skip(left + 1)
+                .take(right - left - 1)
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The text inside the detail pane, its lines joined by spaces.
+pub fn detail_text(app: &App, at: Timestamp) -> String {
+    let rows = rows(&screen_text(app, at));
+    let top = rows.iter().rposition(|l| l.starts_with('┌')).unwrap();
+    rows[top + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| l.trim_start_matches('│').trim_end_matches('│').trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

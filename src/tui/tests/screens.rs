@@ -182,3 +182,79 @@ fn a_tiny_terminal_gets_a_message_instead_of_a_broken_board() {
     let app = app_with(board_snapshot(), 40, 10);
     assert!(text(&app).contains("needs at least 60×12"));
 }
+
+#[test]
+fn device_code_dialog_with_its_countdown_at_80x24() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    app.update(ch('G'), now());
+    app.update(ch('r'), now());
+    let name: lcsauth::profile::ProfileName = "northwind-dev".parse().unwrap();
+    let needs = Msg::Fetched {
+        name: name.clone(),
+        state: Box::default(),
+        outcome: Err(crate::tui::msg::Failed {
+            message: "profile 'northwind-dev' needs a sign-in".into(),
+            kind: crate::tui::msg::FailKind::SignIn,
+        }),
+    };
+    assert!(matches!(
+        app.update(needs, now()),
+        Some(crate::tui::msg::Command::Fetch(_))
+    ));
+    let info = lcsauth::broker::DeviceCodeInfo {
+        user_code: "HXQ7-K2PM".into(),
+        verification_uri: "https://microsoft.com/devicelogin".into(),
+        message: String::new(),
+        expires_at: crate::tui::time::later(now(), Duration::from_secs(14 * 60 + 37)),
+    };
+    app.update(
+        Msg::DeviceCode {
+            name: name.clone(),
+            info,
+        },
+        now(),
+    );
+    app.update(
+        Msg::CodeCopied {
+            name,
+            result: Ok(crate::tui::msg::CopyVia::Clipboard {
+                clear_after: Duration::ZERO,
+            }),
+        },
+        now(),
+    );
+    assert!(text(&app).contains("Expires in   14:37"));
+    insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn probe_verdict_in_the_detail_pane_at_100x30() {
+    let mut snap = board_snapshot();
+    snap.config.profiles[0].project_id = Some("1234567".parse().unwrap());
+    let mut app = app_with(snap, 100, 30);
+    assert!(matches!(
+        app.update(ch('p'), now()),
+        Some(crate::tui::msg::Command::Probe(_))
+    ));
+    let env = |name: &str, kind: &str| lcsauth::lcs::EnvironmentSummary {
+        environment_name: Some(name.into()),
+        environment_type: Some(kind.into()),
+        deployment_status_display: Some("Deployed".into()),
+    };
+    let verdict = lcsauth::lcs::Verdict::Works {
+        environments: vec![env("contoso-uat", "Sandbox"), env("contoso-prod", "Production")],
+        more_pages: false,
+    };
+    let at = crate::tui::time::earlier(now(), Duration::from_secs(7));
+    app.update(
+        Msg::Probed {
+            name: "contoso-prod".parse().unwrap(),
+            project: "1234567".parse().unwrap(),
+            outcome: crate::tui::msg::ProbeOutcome::Verdict(verdict),
+            state: None,
+        },
+        at,
+    );
+    assert!(text(&app).contains("works: the token reads project 1234567 (2 environments) (7s ago)"));
+    insta::assert_snapshot!(screen(&app).backend());
+}

@@ -10,9 +10,11 @@ use ratatui::widgets::{Block, Paragraph};
 
 use lcsauth::broker::LastError;
 use lcsauth::diagnose::ARTICLE_STEPS;
+use lcsauth::profile::Flow;
 use lcsauth::token::Claims;
 
 use super::board::badge;
+use super::probe;
 use super::text::labelled;
 use super::theme::Theme;
 use crate::tui::app::App;
@@ -76,8 +78,12 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
             theme.badge(state_badge),
         ),
     }
+    if let Some(view) = &entry.probe {
+        probe::lines(&mut add, view, now, theme);
+    }
     if let Some(err) = &entry.state.last_error {
-        last_error(&mut add, err, profile.name.as_str(), now, theme);
+        let offer = app.interactive_offer(entry);
+        last_error(&mut add, err, offer, profile.name.as_str(), now, theme);
     }
     add("Tenant", profile.tenant.as_str(), Style::new());
     add("Client id", profile.client_id.as_str(), Style::new());
@@ -96,12 +102,30 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
     out
 }
 
-fn last_error(add: &mut impl FnMut(&str, &str, Style), err: &LastError, name: &str, now: Timestamp, t: Theme) {
+fn last_error(
+    add: &mut impl FnMut(&str, &str, Style),
+    err: &LastError,
+    offer: Option<Flow>,
+    name: &str,
+    now: Timestamp,
+    t: Theme,
+) {
     add(
         "Last error",
         &format!("{} ({} ago)", err.message, age(between(err.at, now))),
         t.error(),
     );
+    if let Some(flow) = offer {
+        let how = match flow {
+            Flow::DeviceCode => "device-code flow (a code to enter in any browser)",
+            Flow::Browser | Flow::Password => "browser flow (sign in with MFA in your browser)",
+        };
+        add(
+            "Next step",
+            &format!("press i: switch to the {how} and sign in"),
+            t.strong(),
+        );
+    }
     if let Some(d) = &err.description {
         add("Entra says", d, Style::new());
     }

@@ -86,6 +86,9 @@ fn lines(form: &ProfileForm, width: usize, t: Theme) -> (Vec<Line<'static>>, usi
         }
     }
     out.push(Line::raw(""));
+    for part in form.conflict.iter().flat_map(|c| wrap(c, width.saturating_sub(2))) {
+        out.push(Line::styled(format!("  {part}"), t.warn()));
+    }
     if form.saving {
         out.push(Line::styled("  saving…", t.dim()));
     } else if let Some(e) = &form.save_error {
@@ -99,10 +102,7 @@ fn lines(form: &ProfileForm, width: usize, t: Theme) -> (Vec<Line<'static>>, usi
         ));
     } else {
         out.push(Line::styled(
-            format!(
-                "  Enter saves. {}: sign in with `lcsauth login NAME` in a shell.",
-                flow_note(form.flow)
-            ),
+            format!("  Enter saves; then r signs in ({}).", flow_note(form.flow)),
             t.dim(),
         ));
     }

@@ -6,7 +6,9 @@ mod form;
 mod help;
 pub mod layout;
 mod onboarding;
+mod probe;
 mod prompt;
+mod sign_in;
 mod status_line;
 mod text;
 mod theme;
@@ -54,6 +56,9 @@ pub fn render(app: &App, now: Timestamp, frame: &mut Frame) {
     }
     if let Some(p) = &app.prompt {
         prompt::render(p, t, frame, area);
+    }
+    if let Some(d) = &app.sign_in {
+        sign_in::render(app, d, now, frame, area);
     }
     if app.help {
         help::render(app, frame, area);

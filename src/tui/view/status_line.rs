@@ -51,6 +51,9 @@ fn current_hints(app: &App) -> Vec<(&'static str, &'static str)> {
     if app.help {
         return keymap::hints(keymap::HELP).collect();
     }
+    if app.sign_in.is_some() {
+        return keymap::hints(keymap::SIGN_IN_WAIT).collect();
+    }
     if let Some(p) = &app.prompt {
         return keymap::hints(p.keys()).collect();
     }
@@ -64,7 +67,13 @@ fn current_hints(app: &App) -> Vec<(&'static str, &'static str)> {
     if app.filter_input.is_some() {
         return keymap::hints(keymap::FILTER).collect();
     }
-    keymap::hints(keymap::BOARD).collect()
+    // `i` is offered only where it applies.
+    let offered = app.switch_flow_offer().is_some();
+    keymap::BOARD
+        .iter()
+        .filter(|b| offered || b.action != keymap::Action::SwitchFlow)
+        .filter_map(|b| b.hint)
+        .collect()
 }
 
 /// As many hints as fit, in order, always keeping the last two (help and quit on the board).

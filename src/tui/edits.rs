@@ -1,0 +1,168 @@
+//! Changes to `profiles.toml` from the board: default, delete, add and edit, switch of flow.
+//!
+//! Every change goes through the locked `ProfileStore::update`, which loads the file afresh.
+//! A change to an existing profile is refused when the profile on disk is no longer the one the
+//! board showed when the user started (another lcsauth or an editor changed or deleted it), so
+//! two boards on the same config never overwrite each other's edits.
+
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+
+use lcsauth::profile::store::{Config, ConfigError};
+use lcsauth::profile::{Flow, Profile, ProfileName};
+use lcsauth::secret::SecretKind;
+
+use super::msg::{Msg, SaveJob};
+use super::time::{between, countdown};
+use super::worker::Worker;
+use crate::cli::profile_cmd::identity_changed;
+
+/// Replaces `original` by `profile`, unless the profile on disk is no longer `original`.
+pub fn replace_unchanged(config: &mut Config, original: &Profile, profile: Profile) -> Result<(), ConfigError> {
+    let name = original.name.as_str();
+    match config.find(name) {
+        None => Err(ConfigError::Rejected(format!(
+            "'{name}' was deleted from profiles.toml (by another lcsauth or an editor) since you opened it; nothing was saved"
+        ))),
+        Some(current) if current != original => Err(ConfigError::Rejected(format!(
+            "'{name}' was changed in profiles.toml (by another lcsauth or an editor) since you opened it; nothing was saved, so that change is kept: Esc, then e edits the current version"
+        ))),
+        Some(_) => config.replace(name, profile),
+    }
+}
+
+impl Worker {
+    pub(super) fn set_default(&self, name: &ProfileName) {
+        let result = self.store.update(|config| {
+            if config.find(name.as_str()).is_none() {
+                return Err(ConfigError::NotFound(name.to_string()));
+            }
+            config.default_profile = Some(name.clone());
+            Ok(())
+        });
+        self.send(Msg::Saved {
+            result: result
+                .map(|()| format!("'{name}' is now the default profile."))
+                .map_err(|e| e.to_string()),
+            select: None,
+            warning: None,
+        });
+        self.reload();
+    }
+
+    pub(super) fn delete(&self, name: &ProfileName) {
+        // Secrets first, as `profile remove` does: if the keyring refuses, the profile stays,
+        // so nothing is left orphaned in the keyring.
+        let result = self
+            .broker
+            .logout(name.as_str(), true)
+            .map_err(|e| format!("{e}; the profile '{name}' was kept"))
+            .and_then(|()| {
+                self.store
+                    .update(|config| config.remove(name.as_str()).map(drop))
+                    .map_err(|e| e.to_string())
+            });
+        self.send(Msg::Saved {
+            result: result.map(|()| format!("Deleted '{name}' and its secrets.")),
+            select: None,
+            warning: None,
+        });
+        self.reload();
+    }
+
+    /// `i`: the profile's new flow, saved only if the profile is still as the board showed it.
+    pub(super) fn switch_flow(&self, original: &Profile, flow: Flow) {
+        let switched = Profile {
+            flow,
+            // Only the password flow remembers a password.
+            remember_password: false,
+            ..original.clone()
+        };
+        let result = self
+            .store
+            .update(|config| replace_unchanged(config, original, switched.clone()))
+            .map(|()| switched)
+            .map_err(|e| e.to_string());
+        self.send(Msg::FlowSwitched {
+            name: original.name.clone(),
+            result,
+        });
+    }
+
+    pub(super) async fn save(&self, job: SaveJob) {
+        let result = self.save_inner(job).await;
+        let select = result.as_ref().ok().map(|(name, _, _)| name.clone());
+        let warning = result.as_ref().ok().and_then(|(_, _, w)| w.clone());
+        self.send(Msg::Saved {
+            result: result.map(|(_, text, _)| text),
+            select,
+            warning,
+        });
+        let w = self.clone();
+        let _ = tokio::task::spawn_blocking(move || w.reload()).await;
+    }
+
+    /// Writes the profile, drops tokens that belong to another identity, signs in if a
+    /// password was typed. Returns the profile's name, what to tell the user, and what went
+    /// wrong after the save (a failed sign-in).
+    async fn save_inner(&self, job: SaveJob) -> Result<(ProfileName, String, Option<String>), String> {
+        let SaveJob {
+            original,
+            profile,
+            password,
+        } = job;
+        let name = profile.name.clone();
+        let store = self.store.clone();
+        let (p, o) = (profile.clone(), original.clone());
+        tokio::task::spawn_blocking(move || {
+            store.update(|config| match &o {
+                None => {
+                    config.add(p)?;
+                    if config.profiles.len() == 1 {
+                        config.default_profile = Some(config.profiles[0].name.clone());
+                    }
+                    Ok(())
+                }
+                Some(old) => replace_unchanged(config, old, p),
+            })
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+        let mut text = match &original {
+            None => format!("Added '{name}'."),
+            Some(_) => format!("Saved '{name}'."),
+        };
+        if let Some(old) = &original {
+            let secrets = self.broker.secrets().clone();
+            let forget = if old.name != profile.name {
+                Some((old.name.to_string(), true))
+            } else if identity_changed(old, &profile) {
+                Some((name.to_string(), old.username != profile.username))
+            } else {
+                None
+            };
+            if let Some((gone, forget_password)) = forget {
+                self.broker.logout(&gone, forget_password).map_err(|e| e.to_string())?;
+                text.push_str(" Its sign-in details changed, so its tokens were removed.");
+            } else if old.remember_password && !profile.remember_password {
+                secrets
+                    .delete(name.as_str(), SecretKind::Password)
+                    .map_err(|e| e.to_string())?;
+                text.push_str(" The remembered password was removed.");
+            }
+        }
+        let mut warning = None;
+        if let Some(password) = password {
+            match self.broker.login(&profile, Some(password)).await {
+                Ok(issued) => {
+                    let left = countdown(between(Timestamp::now(), issued.expires_at));
+                    let _ = write!(text, " Signed in ({left} left).");
+                }
+                Err(e) => warning = Some(format!("The sign-in failed: {e}")),
+            }
+        }
+        Ok((name, text, warning))
+    }
+}

@@ -1,0 +1,62 @@
+//! The worker's side of `p`: the per-project cooldown shared with `lcsauth probe` (the same
+//! stamp file), a fresh token, then one read-only LCS call.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use lcsauth::broker::{Ask, BrokerError};
+use lcsauth::lcs;
+
+use super::msg::{Msg, ProbeJob, ProbeOutcome};
+use super::worker::Worker;
+
+/// The token a probe sends must outlive the call by far, as in `lcsauth probe`.
+const PROBE_MIN_VALID: Duration = Duration::from_secs(60);
+
+impl Worker {
+    pub(super) async fn probe(&self, job: ProbeJob) {
+        let ProbeJob {
+            profile,
+            project,
+            timeout,
+        } = job;
+        let stamp = self
+            .store
+            .dir()
+            .state_dir()
+            .join(format!("probe-{}.stamp", project.as_str()));
+        let key = project.to_string();
+        let slot = tokio::task::spawn_blocking(move || lcs::claim_slot(&stamp, &key, Timestamp::now())).await;
+        let outcome = match slot {
+            Err(e) => ProbeOutcome::Failed(e.to_string()),
+            Ok(Err(cooldown)) => ProbeOutcome::Cooldown(cooldown.to_string()),
+            Ok(Ok(())) => {
+                let ask = Ask {
+                    min_valid: PROBE_MIN_VALID,
+                    ..Ask::default()
+                };
+                match self.broker.fresh(&profile, ask).await {
+                    Err(BrokerError::SignInNeeded { .. }) => {
+                        ProbeOutcome::Failed("there is no token to probe with: press r to sign in first".into())
+                    }
+                    Err(e) => ProbeOutcome::Failed(format!("there is no token to probe with: {e}")),
+                    Ok(issued) => {
+                        let api_host = profile.endpoint().api_host;
+                        match lcs::probe(&api_host, project.as_str(), &issued.access_token, timeout).await {
+                            Ok(verdict) => ProbeOutcome::Verdict(verdict),
+                            Err(e) => ProbeOutcome::Failed(e.to_string()),
+                        }
+                    }
+                }
+            }
+        };
+        let state = self.state_of(&profile.name).await;
+        self.send(Msg::Probed {
+            name: profile.name,
+            project,
+            outcome,
+            state: Some(Box::new(state)),
+        });
+    }
+}
