@@ -53,4 +53,13 @@ with open(os.path.join(d, "profiles.toml"), "w") as f:
 PY
 RSS=$(LCSAUTH_CONFIG_DIR="$WORK/rss" /usr/bin/time -f %M target/release/lcsauth status 2>&1 >/dev/null | tail -1)
 echo "  lcsauth status              $((RSS / 1024)).$(( (RSS % 1024) * 10 / 1024 )) MB   target ≤ 20 MB"
+SOCK="$WORK/tmux.sock"
+tmux -S "$SOCK" -f /dev/null new-session -d -x 120 -y 40 \
+  "env LCSAUTH_CONFIG_DIR=$WORK/rss /usr/bin/time -f %M -o $WORK/tui.rss target/release/lcsauth"
+sleep 3
+tmux -S "$SOCK" send-keys q
+for _ in $(seq 100); do [ -s "$WORK/tui.rss" ] && break; sleep 0.05; done
+tmux -S "$SOCK" kill-server 2>/dev/null || true
+RSS=$(tail -1 "$WORK/tui.rss")
+echo "  lcsauth (terminal UI, 3 s)  $((RSS / 1024)).$(( (RSS % 1024) * 10 / 1024 )) MB   target ≤ 20 MB"
 if [ -x scripts/bench-tui.sh ]; then bash scripts/bench-tui.sh "$WORK/rss"; fi
