@@ -280,11 +280,16 @@ impl Broker {
     }
 }
 
-/// Runs a blocking call (a keyring round trip) without stalling other tasks of a multi-thread
-/// runtime; elsewhere it simply runs.
+/// Runs a blocking call (a keyring round trip, 10–25 ms over D-Bus). On a worker thread of a
+/// multi-thread runtime (the terminal UI's background tasks) it moves the worker's other tasks
+/// elsewhere first; anywhere else (a command's `block_on` thread) it simply runs, which blocks
+/// only that thread while the workers keep driving timers and sockets.
 fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    let on_worker = std::thread::current().name() == Some("tokio-runtime-worker");
     match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        Ok(h) if on_worker && h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
         _ => f(),
     }
 }
