@@ -229,7 +229,7 @@ pub async fn authorities(config: &Config, timeout: Duration) -> Vec<Finding> {
             Err(e) => out.push(Finding::new(
                 &check,
                 Level::Fail,
-                format!("not reachable: {}", innermost(&e)),
+                format!("not reachable: {}", crate::entra::error::innermost_cause(&e)),
                 Some("check the network, proxy and firewall, or the profile's --authority".into()),
             )),
             Ok(r) => {
@@ -281,16 +281,6 @@ pub fn clock(check: &str, date_header: &str, local: Timestamp) -> Finding {
         format!("local clock is {}s {direction} the sign-in host", abs.as_secs()),
         fix,
     )
-}
-
-fn innermost(e: &reqwest::Error) -> String {
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        reason = s.to_string();
-        source = s.source();
-    }
-    reason
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ pub async fn probe(api_host: &str, project_id: &str, token: &Secret, timeout: Du
         .await
         .map_err(|e| ProbeError::Network {
             url: url.clone(),
-            reason: innermost(&e),
+            reason: crate::entra::error::innermost_cause(&e),
         })?;
     let status = response.status().as_u16();
     let retry_after = response
@@ -176,16 +176,6 @@ pub fn interpret(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Ver
             activity_id: env.operation_activity_id,
         }
     }
-}
-
-fn innermost(e: &reqwest::Error) -> String {
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        reason = s.to_string();
-        source = s.source();
-    }
-    reason
 }
 
 #[cfg(test)]

@@ -93,3 +93,15 @@ impl EntraError {
         )
     }
 }
+
+/// The innermost cause of an error chain: for a failed request it names what went wrong
+/// (connection refused, DNS, TLS), where the outer text only says the request failed.
+pub fn innermost_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut reason = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        reason = s.to_string();
+        source = s.source();
+    }
+    reason
+}

@@ -248,13 +248,7 @@ impl EntraClient {
                 timeout: self.timeout,
             };
         }
-        // The innermost cause says what went wrong (refused, DNS, TLS); reqwest's own text does not.
-        let mut reason = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            reason = s.to_string();
-            source = s.source();
-        }
+        let reason = error::innermost_cause(e);
         EntraError::Network {
             url: url.to_string(),
             reason,
