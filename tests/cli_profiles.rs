@@ -161,3 +161,40 @@ fn remove_keeps_the_profile_when_the_keyring_refuses() {
     h.cmd().args(["profile", "remove", &h.name]).assert().success();
     assert_eq!(h.status_json(), serde_json::json!([]));
 }
+
+#[test]
+fn a_profile_can_target_the_power_platform_api_with_a_custom_scope() {
+    let h = Harness::new(sim_config());
+    h.add_profile(&[
+        "--region",
+        "custom",
+        "--api-host",
+        "https://api.powerplatform.com",
+        "--scope",
+        "https://api.powerplatform.com/.default",
+    ]);
+    h.login().success();
+    let reqs = h.token_requests();
+    assert_eq!(
+        reqs[0].field("scope"),
+        Some("https://api.powerplatform.com/.default offline_access")
+    );
+    let out = h
+        .cmd()
+        .args(["exec", &h.name, "--", "sh", "-c", "printf %s \"$LCS_API_URL\""])
+        .assert()
+        .success();
+    assert_eq!(stdout(&out), "https://api.powerplatform.com");
+    let doctor = h.cmd().args(["doctor", "--json"]).assert();
+    let findings: serde_json::Value = serde_json::from_slice(&doctor.get_output().stdout).unwrap();
+    let mine = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == format!("profile {}", h.name).as_str())
+        .unwrap();
+    assert_eq!(
+        mine["level"], "ok",
+        "a non-LCS scope is not held to the LCS double slash: {mine}"
+    );
+}
