@@ -268,15 +268,7 @@ impl Broker {
 
     /// What `status` and the board show, from metadata only.
     pub fn status(&self, profile: &Profile, now: Timestamp, min_valid: Duration) -> Status {
-        let state = self.states.load(profile.name.as_str());
-        let expires_at = state.token.as_ref().map(|t| t.expires_at);
-        let token_state = TokenState::at(expires_at, now, min_valid, state.last_error.is_some());
-        Status {
-            token_state,
-            expires_at,
-            remaining: expires_at.map(|e| token::remaining(e, now)),
-            state,
-        }
+        Status::of(self.states.load(profile.name.as_str()), now, min_valid)
     }
 }
 
@@ -301,4 +293,17 @@ pub struct Status {
     pub expires_at: Option<Timestamp>,
     pub remaining: Option<Duration>,
     pub state: ProfileState,
+}
+
+impl Status {
+    /// The state of the token a profile's metadata describes, seen at `now`.
+    pub fn of(state: ProfileState, now: Timestamp, min_valid: Duration) -> Self {
+        let expires_at = state.token.as_ref().map(|t| t.expires_at);
+        Self {
+            token_state: TokenState::at(expires_at, now, min_valid, state.last_error.is_some()),
+            expires_at,
+            remaining: expires_at.map(|e| token::remaining(e, now)),
+            state,
+        }
+    }
 }

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use lcsauth::broker::{StateStore, Status};
 use lcsauth::profile::Profile;
-use lcsauth::token::{self, TokenState};
+use lcsauth::token::TokenState;
 
 use super::report::Failure;
 use super::{Ctx, human_duration};
@@ -32,17 +32,6 @@ pub fn status_json(p: &Profile, st: &Status) -> Value {
     })
 }
 
-fn status_of(states: &StateStore, p: &Profile, now: Timestamp, min_valid: std::time::Duration) -> Status {
-    let state = states.load(p.name.as_str());
-    let expires_at = state.token.as_ref().map(|t| t.expires_at);
-    Status {
-        token_state: TokenState::at(expires_at, now, min_valid, state.last_error.is_some()),
-        expires_at,
-        remaining: expires_at.map(|e| token::remaining(e, now)),
-        state,
-    }
-}
-
 pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     let config = ctx.config()?;
     let states = StateStore::new(ctx.dir.clone());
@@ -51,7 +40,7 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     let rows: Vec<(&Profile, Status)> = config
         .profiles
         .iter()
-        .map(|p| (p, status_of(&states, p, now, min_valid)))
+        .map(|p| (p, Status::of(states.load(p.name.as_str()), now, min_valid)))
         .collect();
     if as_json {
         let arr: Vec<Value> = rows.iter().map(|(p, st)| status_json(p, st)).collect();
