@@ -18,8 +18,8 @@ use super::roster::{Busy, Roster};
 use super::sign_in::SignInDialog;
 use super::view::{Theme, layout};
 
-/// Token metadata is read again this often (in ticks, one a second), to show what other
-/// `lcsauth` processes did meanwhile.
+/// Token metadata is read again this often (in ticks, one a second) even when the watcher saw
+/// no change (a file system whose times do not move); the watcher reports changes within a second.
 pub const RELOAD_EVERY: u64 = 30;
 
 #[derive(Debug)]

@@ -85,14 +85,15 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let states = broker.states().clone();
     let (store2, states2) = (store.clone(), states.clone());
     let profiles_file = store.dir().profiles_file();
-    let file = profiles_file.clone();
-    // The stamp is taken before the reading, so a change in between is noticed.
-    let (seen, snapshot) = tokio::task::spawn_blocking(move || (watch::stamp(&file), load(&store2, &states2)))
+    let state_dir = store.dir().state_dir();
+    let (file, dir) = (profiles_file.clone(), state_dir.clone());
+    // The stamps are taken before the reading, so a change in between is noticed.
+    let (seen, snapshot) = tokio::task::spawn_blocking(move || (watch::stamps(&file, &dir), load(&store2, &states2)))
         .await
         .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?;
     let snapshot = snapshot.map_err(|e| Failure::new(Exit::Config, e))?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    watch::spawn(profiles_file, seen, tx.clone());
+    watch::spawn(profiles_file, state_dir, seen, tx.clone());
     let keeper = ClipboardKeeper::start(tx.clone())?;
     let worker = Worker::new(broker, store, tx.clone(), keeper.handle());
     terminal::watch_signals(tx)?;

@@ -109,7 +109,7 @@ fn a_failed_refresh_with_a_live_token_shows_on_the_row_and_keeps_counting() {
     let app = app_with(snap, 80, 24);
     let shown = text(&app);
     let row = shown.lines().find(|l| l.contains("▸* contoso-prod")).unwrap();
-    assert!(row.contains("valid !") && row.contains("59:59"), "{row}");
+    assert!(row.contains("valid !") && row.contains("59m 59s"), "{row}");
     assert!(shown.contains("no answer from"), "the detail pane names the failure");
 }
 
@@ -223,7 +223,7 @@ fn device_code_dialog_with_its_countdown_at_80x24() {
         },
         now(),
     );
-    assert!(text(&app).contains("Expires in   14:37"));
+    assert!(text(&app).contains("Expires in   14m 37s"));
     insta::assert_snapshot!(screen(&app).backend());
 }
 

@@ -95,14 +95,14 @@ fn the_device_code_is_copied_and_shown_with_a_countdown_to_its_expiry() {
         "https://microsoft.com/devicelogin",
         "HXQ7-K2PM",
         "copied to the clipboard",
-        "Expires in   15:00",
+        "Expires in   15m 00s",
         "Esc cancel",
     ] {
         assert!(shown.contains(needle), "{needle} is missing:\n{shown}");
     }
     // The countdown is computed at draw time from the code's expiry.
     let later_screen = screen_text(&app, later(now(), Duration::from_secs(61)));
-    assert!(later_screen.contains("Expires in   13:59"), "{later_screen}");
+    assert!(later_screen.contains("Expires in   13m 59s"), "{later_screen}");
     let expired = screen_text(&app, later(now(), Duration::from_secs(901)));
     assert!(expired.contains("expired: Esc, then r for a new code"), "{expired}");
 }
@@ -180,13 +180,13 @@ fn the_token_arriving_closes_the_dialog_and_the_row_turns_valid() {
     assert!(app.sign_in.is_none());
     let shown = screen_text(&app, now());
     let row = shown.lines().find(|l| l.contains("│▸  northwind-dev ")).unwrap();
-    assert!(row.contains("valid") && row.contains("1:00:00"), "{row}");
+    assert!(row.contains("valid") && row.contains("1h 00m 00s"), "{row}");
     assert!(
         app.notice
             .as_ref()
             .unwrap()
             .text
-            .contains("Signed in to 'northwind-dev' (1:00:00 left)")
+            .contains("Signed in to 'northwind-dev' (1h 00m 00s left)")
     );
 }
 
