@@ -59,6 +59,11 @@ pub struct Session {
 impl Session {
     /// Starts the demo on X display `display` (`""`: no display, as over SSH).
     pub fn start(display: &str) -> Session {
+        Self::start_with(display, "demo", &[])
+    }
+
+    /// Starts `lcsauth ARGS` (`""`: the board) on `display` with `env` on top of the test's.
+    pub fn start_with(display: &str, args_text: &str, env: &[(&str, String)]) -> Session {
         let dir = tempfile::tempdir().unwrap();
         let sock = dir.path().join("sock");
         let d = dir.path().display().to_string();
@@ -66,7 +71,7 @@ impl Session {
         // The inner shell records its pid and becomes lcsauth (exec), so the test can signal it;
         // the outer one records the exit status and the terminal modes left behind.
         let script = format!(
-            "sh -c 'echo $$ > {d}/pid; exec \"{bin}\" demo'; echo $? > {d}/rc; stty -a > {d}/stty; exec sleep 600"
+            "sh -c 'echo $$ > {d}/pid; exec \"{bin}\" {args_text}'; echo $? > {d}/rc; stty -a > {d}/stty; exec sleep 600"
         );
         let s = Session { dir, sock };
         let mut args = vec![
@@ -87,7 +92,10 @@ impl Session {
             // Pointed at empty places: the demo must write to none of them.
             ("LCSAUTH_CONFIG_DIR", format!("{d}/user-config")),
             ("XDG_CONFIG_HOME", format!("{d}/xdg-config")),
-        ] {
+        ]
+        .into_iter()
+        .chain(env.iter().map(|(k, v)| (*k, v.clone())))
+        {
             args.push("-e".into());
             args.push(format!("{k}={v}"));
         }
@@ -196,17 +204,21 @@ pub fn row<'s>(screen: &'s str, name: &str) -> &'s str {
         .unwrap_or_else(|| panic!("no row for {name}:\n{screen}"))
 }
 
-/// The first `mm:ss` or `h:mm:ss` on a line.
+/// The first time left on a line, as the board writes it: `40s`, `4m 59s`, `1h 05m 09s`.
 pub fn countdown(line: &str) -> Option<String> {
-    line.split_whitespace()
-        .find(|w| {
-            let parts: Vec<&str> = w.split(':').collect();
-            (2..=3).contains(&parts.len())
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        })
-        .map(str::to_string)
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let unit = |w: &str, u: char| {
+        w.strip_suffix(u)
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    let end = words.iter().position(|w| unit(w, 's'))?;
+    let mut start = end;
+    for u in ['m', 'h'] {
+        if start > 0 && unit(words[start - 1], u) {
+            start -= 1;
+        }
+    }
+    Some(words[start..=end].join(" "))
 }
 
 pub fn board_is_up(s: &str) -> bool {
