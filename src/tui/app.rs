@@ -34,6 +34,9 @@ pub struct App {
     /// The interactive flow that suits this session (`i` switches to it): device code over
     /// SSH or without a display, the browser otherwise. Decided once at start.
     pub interactive_flow: Flow,
+    /// Why no browser would be started in this session (BROWSER=none, SSH, no display, no
+    /// opener), for the browser sign-in dialog. Decided once at start.
+    pub no_browser: Option<String>,
     pub help: bool,
     /// The filter line while `/` is being typed.
     pub filter_input: Option<Input>,
@@ -67,6 +70,7 @@ impl App {
             prompt: None,
             sign_in: None,
             interactive_flow: Flow::Browser,
+            no_browser: None,
             help: false,
             filter_input: None,
             notice: None,

@@ -103,6 +103,7 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let mut app = App::new(Theme::from_env(), TimeZone::system(), (width, height));
     app.banner = banner;
     app.interactive_flow = crate::cli::suggested_flow();
+    app.no_browser = crate::cli::login::no_browser_reason();
     app.update(Msg::Loaded(Ok(snapshot)), Timestamp::now());
     let result = event_loop::run_loop(&mut terminal, &mut app, &worker, rx).await;
     terminal::restore();

@@ -47,7 +47,7 @@ fn detail_explains_an_aadsts_error_with_trace_and_correlation_ids() {
     for needle in [
         "AADSTS50076",
         "Conditional Access",
-        "--flow device-code",
+        "press i (switch to an interactive sign-in)",
         "Step 3",
         "0c2d7a3e-5b1f-4e8a-9c6d-2f4b8a1e7d30",
         "7e9f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b",

@@ -246,6 +246,8 @@ fn a_browser_sign_in_shows_the_address_and_copies_it_only_when_no_browser_opened
     assert!(!shown.contains("Address"), "nothing was copied: {shown}");
 
     let mut app = browser_board();
+    // The session's own reason, found at start (here: an SSH session).
+    app.no_browser = Some("this is an SSH session: a browser here is not yours".into());
     let none = Msg::BrowserOpened {
         name: "northwind-dev".parse().unwrap(),
         url: url.into(),
@@ -266,7 +268,7 @@ fn a_browser_sign_in_shows_the_address_and_copies_it_only_when_no_browser_opened
     );
     let shown = dialog_text(&app, now());
     assert!(
-        shown.contains("No browser was started (BROWSER=none, an SSH session or no display)"),
+        shown.contains("No browser was started (this is an SSH session: a browser here is not yours)"),
         "{shown}"
     );
     // The whole address is on screen, cut where the dialog ends.

@@ -72,11 +72,21 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
                 add("Warning", &w, theme.warn());
             }
         }
-        None => add(
-            "Token",
-            &format!("{} · no token yet (r gets one)", state_badge.word()),
-            theme.badge(state_badge),
-        ),
+        None => {
+            // "r gets one" only where r would: not while a request runs, not after a refusal
+            // (the last error below says what to do instead).
+            let text = if entry.busy.is_some() {
+                format!("{} · getting a token…", state_badge.word())
+            } else if entry.state.last_error.is_some() {
+                format!("{} · no token", state_badge.word())
+            } else {
+                format!("{} · no token yet (r gets one)", state_badge.word())
+            };
+            add("Token", &text, theme.badge(state_badge));
+        }
+    }
+    if let Some(m) = lcsauth::broker::Status::of(entry.state.clone(), now, min_valid).user_mismatch(profile) {
+        add("Warning", &m, theme.warn());
     }
     if let Some(view) = &entry.probe {
         probe::lines(&mut add, view, now, theme);
@@ -133,7 +143,11 @@ fn last_error(
         add("Cause", c, Style::new());
     }
     if let Some(f) = &err.fix {
-        add("Fix", &f.replace(" NAME", &format!(" {name}")), t.strong());
+        add(
+            "Fix",
+            &in_keys(&f.replace(" NAME", &format!(" {name}")), offer.is_some()),
+            t.strong(),
+        );
     }
     if let Some(step) = err
         .article_step
@@ -147,6 +161,39 @@ fn last_error(
     if let Some(id) = &err.correlation_id {
         add("Correlation", id, Style::new());
     }
+}
+
+/// A fix written for the command line, said in the board's keys: `lcsauth login …` is `r`,
+/// switching to an interactive flow is `i` where `i` is offered (`switch`), any other profile
+/// change is `e`.
+pub fn in_keys(fix: &str, switch: bool) -> String {
+    let mut out = String::new();
+    let mut rest = fix;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else { break };
+        let quoted = &rest[open + 1..open + 1 + len];
+        out.push_str(&rest[..open]);
+        let key = if quoted.starts_with("lcsauth login") {
+            Some("press r (sign in again)")
+        } else if switch && quoted.starts_with("lcsauth profile edit") && quoted.contains("--flow") {
+            Some("press i (switch to an interactive sign-in)")
+        } else if quoted.starts_with("lcsauth profile edit") {
+            Some("press e (edit the profile)")
+        } else {
+            None
+        };
+        match key {
+            Some(k) => out.push_str(k),
+            None => {
+                out.push('`');
+                out.push_str(quoted);
+                out.push('`');
+            }
+        }
+        rest = &rest[open + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn claims(add: &mut impl FnMut(&str, &str, Style), c: &Claims) {
