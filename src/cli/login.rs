@@ -105,14 +105,15 @@ pub fn no_browser_reason() -> Option<String> {
     match std::env::var("BROWSER") {
         Ok(b) if b == "none" => Some("BROWSER=none is set".into()),
         Ok(b) if b.is_empty() => Some("BROWSER is set but empty".into()),
-        Ok(_) => None,
         Err(_) if super::over_ssh() => Some("this is an SSH session: a browser here is not yours".into()),
         Err(_) if !lcsauth::clipboard::display_present() => {
             Some("there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)".into())
         }
-        Err(_) if cfg!(target_os = "macos") || cfg!(target_os = "windows") => None,
-        Err(_) if !on_path("xdg-open") => Some("no browser opener was found (xdg-open is not installed)".into()),
-        Err(_) => None,
+        Err(_) if cfg!(target_os = "linux") && !on_path("xdg-open") => {
+            Some("no browser opener was found (xdg-open is not installed)".into())
+        }
+        // $BROWSER names a program, or the platform's opener is there.
+        _ => None,
     }
 }
 

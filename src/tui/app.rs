@@ -51,6 +51,9 @@ pub struct App {
     pub tz: TimeZone,
     /// A line under the title (the demo says where its simulator runs).
     pub banner: Option<String>,
+    /// The sign-in host and API host a new profile starts with (the demo's simulator, so a
+    /// profile added there never reaches the real login host); `None` for the region's own.
+    pub new_profile_host: Option<String>,
     pub size: (u16, u16),
     pub quit: bool,
     ticks: u64,
@@ -81,6 +84,7 @@ impl App {
             theme,
             tz,
             banner: None,
+            new_profile_host: None,
             size,
             quit: false,
             ticks: 0,
@@ -213,7 +217,7 @@ impl App {
                     self.roster.select(name.as_str(), self.board_rows());
                 }
                 if first && self.roster.is_empty() && self.form.is_none() {
-                    self.form = Some(ProfileForm::add(Vec::new(), true));
+                    self.form = Some(self.add_form(Vec::new(), true));
                 }
                 self.check_form_against_disk();
             }
@@ -243,6 +247,16 @@ impl App {
             )),
             Some(_) => None,
         };
+    }
+
+    /// The form for a new profile, pointed at the demo's simulator when there is one.
+    pub(super) fn add_form(&self, taken: Vec<String>, onboarding: bool) -> ProfileForm {
+        let mut form = ProfileForm::add(taken, onboarding);
+        if let Some(host) = &self.new_profile_host {
+            form.authority = tui_input::Input::new(host.clone());
+            form.api_host = tui_input::Input::new(host.clone());
+        }
+        form
     }
 
     /// The names of every profile except `except`, for the form's clash check.

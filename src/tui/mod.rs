@@ -58,6 +58,8 @@ pub struct Session {
     pub store: ProfileStore,
     /// A line for the title bar (the demo names its simulator).
     pub banner: Option<String>,
+    /// The host new profiles start with (the demo's simulator).
+    pub new_profile_host: Option<String>,
 }
 
 /// `lcsauth` without a command: the board on the user's profiles and keyring.
@@ -70,6 +72,7 @@ pub fn run() -> Result<(), Failure> {
         broker,
         store: ctx.profiles.clone(),
         banner: None,
+        new_profile_host: None,
     };
     let rt = runtime()?;
     let result = rt.block_on(board(session));
@@ -81,7 +84,12 @@ pub fn run() -> Result<(), Failure> {
 
 /// Runs the board until the user quits.
 pub async fn board(session: Session) -> Result<(), Failure> {
-    let Session { broker, store, banner } = session;
+    let Session {
+        broker,
+        store,
+        banner,
+        new_profile_host,
+    } = session;
     let states = broker.states().clone();
     let (store2, states2) = (store.clone(), states.clone());
     let profiles_file = store.dir().profiles_file();
@@ -102,6 +110,7 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let mut terminal = terminal::init()?;
     let mut app = App::new(Theme::from_env(), TimeZone::system(), (width, height));
     app.banner = banner;
+    app.new_profile_host = new_profile_host;
     app.interactive_flow = crate::cli::suggested_flow();
     app.no_browser = crate::cli::login::no_browser_reason();
     app.update(Msg::Loaded(Ok(snapshot)), Timestamp::now());

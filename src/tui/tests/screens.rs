@@ -258,3 +258,75 @@ fn probe_verdict_in_the_detail_pane_at_100x30() {
     assert!(text(&app).contains("works: the token reads project 1234567 (2 environments) (7s ago)"));
     insta::assert_snapshot!(screen(&app).backend());
 }
+
+#[test]
+fn v_shows_the_token_without_a_frame_so_a_mouse_selection_copies_it_alone() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    let token = format!("eyJ0eXAiOiJKV1QifQ.{}.sig", "x".repeat(150));
+    app.update(
+        Msg::Revealed {
+            name: "contoso-prod".parse().unwrap(),
+            token: Ok(Some(Secret::new(token.clone()))),
+        },
+        now(),
+    );
+    let shown = text(&app);
+    // The lines that hold the token hold nothing else: joined, they are the token.
+    let token_lines: Vec<&str> = shown
+        .lines()
+        .map(|l| l.trim_matches('"'))
+        .filter(|l| {
+            l.starts_with("eyJ0")
+                || (!l.is_empty()
+                    && l.trim_end()
+                        .chars()
+                        .all(|c| c == 'x' || c == '.' || c == 's' || c == 'i' || c == 'g'))
+        })
+        .collect();
+    let joined: String = token_lines.iter().map(|l| l.trim_end()).collect();
+    assert_eq!(joined, token, "{shown}");
+    assert!(token_lines.iter().all(|l| !l.contains('│')), "{shown}");
+}
+
+#[test]
+fn the_welcome_screen_mentions_the_demo_the_lcs_role_and_mfa_flows() {
+    let app = app_with(snapshot(Vec::new()), 100, 40);
+    let shown = text(&app);
+    for needle in [
+        "lcsauth demo",
+        "Project owner or Environment admin",
+        "MFA account → device code or browser",
+    ] {
+        assert!(shown.contains(needle), "{needle} is missing:\n{shown}");
+    }
+}
+
+#[test]
+fn no_profile_matches_is_shown_whole_and_the_filter_redraws_after_esc() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    app.update(ch('/'), now());
+    type_text(&mut app, "nothing-like-this");
+    app.update(key(KeyCode::Enter), now());
+    let shown = text(&app);
+    assert!(
+        shown.contains("no profile matches the filter (Esc clears it, / changes it)"),
+        "{shown}"
+    );
+    app.update(key(KeyCode::Esc), now());
+    let shown = text(&app);
+    assert!(!shown.contains("no profile matches"), "{shown}");
+    assert!(
+        shown.contains("northwind-dev") && shown.contains("contoso-test"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_profile_added_in_the_demo_starts_at_the_simulator() {
+    let mut app = app_with(board_snapshot(), 100, 30);
+    app.new_profile_host = Some("http://127.0.0.1:4000".into());
+    app.update(ch('a'), now());
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.authority.value(), "http://127.0.0.1:4000");
+    assert_eq!(form.api_host.value(), "http://127.0.0.1:4000");
+}
