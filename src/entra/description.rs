@@ -39,7 +39,8 @@ pub fn message(text: &str) -> &str {
         .chain(text.find(['\r', '\n']))
         .min()
         .unwrap_or(text.len());
-    text[..end].trim()
+    // The comma-separated layout leaves a comma before `Trace ID:`.
+    text[..end].trim().trim_end_matches(',').trim_end()
 }
 
 /// The first sentence of the message, without its `AADSTSnnnn:` prefix, at most
@@ -197,6 +198,7 @@ mod tests {
     fn every_code_in_the_description_is_found_once_in_order() {
         let text = "AADSTS70002: Error validating credentials. AADSTS50126: Invalid username or password, Trace ID: c738f926, AADSTS50126";
         assert_eq!(codes(text), vec![70002, 50126]);
+        assert!(message(text).ends_with("password"), "{}", message(text));
         assert_eq!(trace_id(text), Some("c738f926"));
         assert!(codes("no code here").is_empty());
         assert!(codes("AADSTS").is_empty());
