@@ -239,4 +239,41 @@ mod tests {
         assert_eq!(trace_id("x. Trace ID:  Correlation ID: abc"), None);
         assert_eq!(correlation_id("x. Trace ID:  Correlation ID: abc"), Some("abc"));
     }
+
+    proptest::proptest! {
+        /// Descriptions built from the pieces Entra uses, in any order and any spacing, and
+        /// arbitrary text: every reader returns a part of the text or nothing, never panics.
+        #[test]
+        fn any_description_is_read_without_panic_and_only_from_its_own_text(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("AADSTS50126:".to_string()),
+                    proptest::strategy::Just("AADSTS".to_string()),
+                    proptest::strategy::Just("Trace ID:".to_string()),
+                    proptest::strategy::Just("Trace\u{a0}ID:".to_string()),
+                    proptest::strategy::Just("Correlation ID:".to_string()),
+                    proptest::strategy::Just("Timestamp:".to_string()),
+                    proptest::strategy::Just("\r\n".to_string()),
+                    proptest::strategy::Just(". ".to_string()),
+                    "[0-9a-f-]{0,40}",
+                    "\\PC{0,20}",
+                ],
+                0..24,
+            )
+        ) {
+            let text = parts.join(" ");
+            for code in codes(&text) {
+                let needle = format!("AADSTS{code}");
+                proptest::prop_assert!(text.contains(&needle));
+            }
+            proptest::prop_assert!(text.contains(message(&text)));
+            for found in [first_sentence(&text), trace_id(&text), correlation_id(&text), timestamp(&text)]
+                .into_iter()
+                .flatten()
+            {
+                proptest::prop_assert!(text.contains(found));
+                proptest::prop_assert!(found.len() <= MAX_SENTENCE);
+            }
+        }
+    }
 }
