@@ -1,6 +1,6 @@
 //! The account: credentials, MFA, Conditional Access, devices, guests.
 
-use super::{Entry, INTERACTIVE_FIX, e};
+use super::{Entry, INTERACTIVE_FIX, backoff, e};
 
 const REF: &str = super::REF;
 
@@ -33,6 +33,26 @@ pub(super) static ENTRIES: &[Entry] = &[
         "the credentials could not be validated",
         "Entra could not validate the username or password (for a federated or pass-through account, the on-premises check failed).",
         "Enter the password again with `lcsauth login NAME --password-stdin`; if the account is federated, switch to `--flow browser` or `--flow device-code`.",
+        None,
+        false,
+    ),
+    e(
+        &[90013],
+        "invalid_request",
+        "REF; https://github.com/Azure-Samples/active-directory-java-native-headless/issues/15",
+        "Entra could not read the username",
+        "The username sent with the password flow is not in a form Entra accepts (it must be the account's UPN, user@domain).",
+        "Set the profile's username to the account's UPN: `lcsauth profile edit NAME --username ops@contoso.com`.",
+        None,
+        false,
+    ),
+    e(
+        &[90123],
+        "invalid_grant",
+        REF,
+        "the account's identity provider refused",
+        "The account is federated and its own identity provider (or claims provider) denied the token request.",
+        "Sign in with `--flow browser` to see the provider's own message, or ask the admin of that identity provider (quote the trace id).",
         None,
         false,
     ),
@@ -137,6 +157,16 @@ pub(super) static ENTRIES: &[Entry] = &[
         None,
         true,
     ),
+    backoff(e(
+        &[50088],
+        "temporarily_unavailable",
+        REF,
+        "too many phone calls for MFA",
+        "The tenant reached its limit of telephone MFA calls for now.",
+        "Wait a few minutes, or answer MFA with the Authenticator app instead of a call.",
+        None,
+        false,
+    )),
     e(
         &[50158],
         "interaction_required",
@@ -179,12 +209,12 @@ pub(super) static ENTRIES: &[Entry] = &[
         false,
     ),
     e(
-        &[53004],
+        &[53004, 53010],
         "interaction_required",
         REF,
-        "MFA registration is blocked because of account risk",
-        "The account must register for MFA, but registration is blocked while Identity Protection rates the account risky.",
-        "Ask your Entra admin to remediate the risk, then register at https://aka.ms/mysecurityinfo.",
+        "MFA registration is blocked",
+        "The account must register for MFA, but registration is blocked: Identity Protection rates the account risky, or the tenant allows registering security info only from certain locations or devices.",
+        "Ask your Entra admin to remediate the risk or say where registration is allowed, then register at https://aka.ms/mysecurityinfo.",
         None,
         false,
     ),
@@ -210,7 +240,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         false,
     ),
     e(
-        &[50155],
+        &[50155, 135011],
         "invalid_grant",
         "REF; suberror device_authentication_failed in https://github.com/AzureAD/azure-activedirectory-library-for-dotnet/issues/1504",
         "the device could not be authenticated",

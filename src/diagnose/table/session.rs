@@ -107,6 +107,16 @@ pub(super) static ENTRIES: &[Entry] = &[
         None,
         false,
     ),
+    e(
+        &[50134],
+        "invalid_request",
+        REF,
+        "the device code was approved in another region",
+        "The code must be approved in the same Entra datacenter that issued it; the sign-in page was reached through another one.",
+        "Start again: `lcsauth login NAME`, and open the verification page from the same network.",
+        None,
+        false,
+    ),
     // Service state
     e(
         &[50196],
@@ -139,7 +149,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         false,
     )),
     backoff(e(
-        &[50033, 50087, 90006, 90024, 90033],
+        &[50033, 50087, 90006, 90012, 90024, 90033],
         "temporarily_unavailable",
         REF,
         "a transient error inside Entra",
