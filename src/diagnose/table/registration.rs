@@ -94,7 +94,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         "the application is disabled",
         "An admin disabled the app registration or its service principal.",
         "Ask an admin to enable the app (Enterprise applications > Properties > Enabled for users to sign in).",
-        Some(1),
+        None,
         false,
     ),
     e(
