@@ -330,3 +330,30 @@ fn a_profile_added_in_the_demo_starts_at_the_simulator() {
     assert_eq!(form.authority.value(), "http://127.0.0.1:4000");
     assert_eq!(form.api_host.value(), "http://127.0.0.1:4000");
 }
+
+#[test]
+fn state_and_countdown_on_the_selected_row_are_never_grey_or_dim() {
+    // On northwind-dev (state "none", grey on other rows) and on contoso-prod (green).
+    for moves in [3, 0] {
+        let mut app = app_with(board_snapshot(), 80, 24);
+        app.theme = Theme { color: true };
+        for _ in 0..moves {
+            app.update(ch('j'), now());
+        }
+        let t = screen(&app);
+        let buf = t.backend().buffer();
+        let y = (0..buf.area.height)
+            .find(|&y| buf.cell((1, y)).is_some_and(|c| c.symbol() == "▸"))
+            .unwrap();
+        let selected_bg = buf.cell((2, y)).unwrap().bg;
+        for x in 0..buf.area.width {
+            let c = buf.cell((x, y)).unwrap();
+            if c.symbol().trim().is_empty() || c.symbol() == "│" {
+                continue;
+            }
+            assert_ne!(c.fg, Color::Indexed(245), "grey on the selection at x={x}");
+            assert_ne!(c.fg, selected_bg, "text in the background's colour at x={x}");
+            assert!(!c.modifier.contains(ratatui::style::Modifier::DIM), "dim at x={x}");
+        }
+    }
+}

@@ -85,11 +85,15 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool, wide: bool, room: Room, now:
     if wide {
         cells.push(Cell::from(flow_word(e.profile.flow)));
     }
+    let legible = |style| if selected { theme.on_selected(style) } else { style };
     cells.extend([
-        Cell::from(Span::styled(word, if stale { theme.warn() } else { theme.badge(b) })),
+        Cell::from(Span::styled(
+            word,
+            legible(if stale { theme.warn() } else { theme.badge(b) }),
+        )),
         Cell::from(Span::styled(
             left.map_or_else(|| "-".to_string(), human),
-            theme.left(b, secs),
+            legible(theme.left(b, secs)),
         )),
         Cell::from(Span::styled(
             if left.is_some() {
