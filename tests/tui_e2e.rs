@@ -382,3 +382,32 @@ fn the_board_on_a_forty_second_token_makes_no_request_storm_and_shows_a_logout_e
     s.keys(&["q"]);
     assert_eq!(s.wait_file("rc").trim(), "0");
 }
+
+/// The filter in a real terminal: after `Enter` the sentence for no match is whole, and after
+/// `Esc` every row is drawn again with nothing of the filter left on screen.
+#[test]
+fn the_filter_redraws_fully_after_enter_and_esc() {
+    let Some(display) = ready(false) else { return };
+    let s = Session::start(&display);
+    s.wait("the demo board", board_is_up);
+    s.keys(&["/"]);
+    s.keys(&["-l", "zzz-nothing"]);
+    s.keys(&["Enter"]);
+    let none = s.wait("no match", |t| t.contains("no profile matches"));
+    assert!(
+        none.contains("no profile matches the filter (Esc clears it, / changes it)"),
+        "{none}"
+    );
+    s.keys(&["Escape"]);
+    let back = s.wait("every row again", |t| {
+        ["contoso-prod", "contoso-test", "fabrikam-ops", "northwind-dev"]
+            .iter()
+            .all(|n| t.contains(&format!(" {n} ")))
+    });
+    assert!(
+        !back.contains("no profile matches") && !back.contains("zzz-nothing"),
+        "{back}"
+    );
+    s.keys(&["q"]);
+    s.assert_restored();
+}
