@@ -282,7 +282,7 @@ pub fn diagnose(code: Option<u32>, error: &str) -> Diagnosis {
             None,
             false,
         ),
-        Some(70019) => d(
+        Some(70019 | 70020) => d(
             "the device code expired",
             "The code was not used within its lifetime (15 minutes by default).",
             "Start again: `lcsauth login NAME`.",
