@@ -123,8 +123,18 @@ pub async fn discovery_v1(
     }
 }
 
-/// Instance discovery: for an `authorization_endpoint` on this simulator,
-/// where the tenant's configuration is and which host names are one cloud.
+/// The public cloud's host names, as Entra's instance discovery lists them.
+const PUBLIC_CLOUD: [&str; 4] = [
+    "login.microsoftonline.com",
+    "login.windows.net",
+    "login.microsoft.com",
+    "sts.windows.net",
+];
+
+/// Instance discovery: for an `authorization_endpoint` on this simulator (or
+/// on the public cloud, which the simulator stands in for), where the
+/// tenant's configuration is and which host names are one cloud. Any other
+/// host is `invalid_instance`, as Entra answers.
 fn instance(shared: &Shared, q: &Fields, headers: &HeaderMap) -> Response<Body> {
     let correlation = wire::correlation_id(headers);
     let Some(endpoint) = q.get("authorization_endpoint") else {
@@ -133,20 +143,37 @@ fn instance(shared: &Shared, q: &Fields, headers: &HeaderMap) -> Response<Body> 
     let rest = endpoint.split_once("://").map_or(endpoint, |(_, rest)| rest);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let tenant = path.split('/').next().unwrap_or_default();
-    if !host.eq_ignore_ascii_case(shared.netloc()) || tenant.is_empty() {
+    let netloc = shared.netloc();
+    // An instance is a host: clients such as MSAL send it without the port.
+    let hostname = netloc.rsplit_once(':').map_or(netloc, |(h, _)| h);
+    let asked = if host.eq_ignore_ascii_case(netloc) {
+        hostname
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    let base = if asked.eq_ignore_ascii_case(hostname) {
+        shared.base_url.clone()
+    } else if host.eq_ignore_ascii_case(PUBLIC_CLOUD[0]) {
+        format!("https://{}", PUBLIC_CLOUD[0])
+    } else {
+        return wire::error_response(&AadError::new(50049), &correlation);
+    };
+    if tenant.is_empty() {
         return wire::error_response(&AadError::new(50049), &correlation);
     }
-    let netloc = shared.netloc();
     json(
         200,
         &json!({
-            "tenant_discovery_endpoint": format!("{}/{tenant}/v2.0/.well-known/openid-configuration", shared.base_url),
+            "tenant_discovery_endpoint": format!("{base}/{tenant}/v2.0/.well-known/openid-configuration"),
             "api-version": "1.1",
-            "metadata": [{
-                "preferred_network": netloc,
-                "preferred_cache": netloc,
-                "aliases": [netloc],
-            }],
+            "metadata": [
+                { "preferred_network": netloc, "preferred_cache": netloc, "aliases": [netloc, hostname] },
+                {
+                    "preferred_network": PUBLIC_CLOUD[0],
+                    "preferred_cache": PUBLIC_CLOUD[1],
+                    "aliases": PUBLIC_CLOUD,
+                },
+            ],
         }),
         headers,
     )

@@ -136,7 +136,11 @@ async fn instance_discovery_knows_only_this_host() {
         format!("{}/{TENANT}/v2.0/.well-known/openid-configuration", sim.base_url())
     );
     let netloc = sim.base_url().split_once("://").unwrap().1.to_owned();
-    assert_eq!(reply.json["metadata"][0]["aliases"], serde_json::json!([netloc]));
+    let hostname = netloc.split(':').next().unwrap();
+    assert_eq!(
+        reply.json["metadata"][0]["aliases"],
+        serde_json::json!([netloc, hostname])
+    );
     let elsewhere = get(
         &sim,
         "/common/discovery/instance?authorization_endpoint=https%3A%2F%2Fevil.example%2Fx%2Foauth2%2Fv2.0%2Fauthorize",
