@@ -80,6 +80,26 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// A wrapper that leaves Chromium running in the background (a caller such as Python's
+    /// webbrowser waits for the command to return), accepting exactly the key pinned in
+    /// `CHROMIUM_SPKI`.
+    fn background() -> Self {
+        let b = Self::new();
+        let d = b.dir.path().display();
+        let script = format!(
+            "#!/bin/sh\n\
+             '{CHROMIUM}' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+             --disable-background-networking --disable-component-update --disable-sync \
+             --user-data-dir='{d}/profile' --ignore-certificate-errors-spki-list=\"$CHROMIUM_SPKI\" \
+             \"$1\" > '{d}/chromium.log' 2>&1 &\n\
+             echo $! >> '{d}/pids'\n"
+        );
+        std::fs::write(b.script(), script).unwrap();
+        b
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         // Only the Chromium processes this test started, by their pid.
@@ -183,4 +203,66 @@ fn r_on_a_browser_profile_signs_in_through_headless_chromium() {
     assert!(browser.final_page().contains("You can close this tab"));
     s.keys(&["q"]);
     assert_eq!(s.wait_file("rc").trim(), "0", "lcsauth exit status");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn msal_interactive_sign_in_posts_the_form_through_chromium() {
+    let msal = std::process::Command::new("python3")
+        .args(["-c", "import msal, cryptography"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !chromium_ready() || !require(msal, "python3 with msal (pip install msal)") {
+        return;
+    }
+    let config = SimConfig {
+        users: vec![lcsauth::sim::SimUser::new(USER, "Demo-Pass-1")],
+        auto_approve_user: Some(USER.into()),
+        ..SimConfig::default()
+    };
+    let sim = lcsauth::sim::Simulator::start_tls(config).await.unwrap();
+    let browser = Browser::background();
+    let ca = browser.dir.path().join("ca.pem");
+    std::fs::write(&ca, lcsauth::sim::TLS_CA_PEM).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/msal/interactive.py");
+    let run = tokio::process::Command::new("python3")
+        .arg(script)
+        .arg(sim.base_url())
+        .arg(&ca)
+        .arg(browser.script())
+        .env_remove("CURL_CA_BUNDLE")
+        .env_remove("REQUESTS_CA_BUNDLE")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(BROWSER_LIMIT, run)
+        .await
+        .expect("MSAL finishes")
+        .unwrap();
+    let requests = sim.requests();
+    sim.shutdown().await;
+    let log = std::fs::read_to_string(browser.dir.path().join("chromium.log")).unwrap_or_default();
+    assert!(
+        output.status.success(),
+        "{}\n{}\nChromium:\n{log}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let authorize = requests
+        .iter()
+        .find(|r| r.path.ends_with("/oauth2/v2.0/authorize"))
+        .expect("Chromium opened the authorize page");
+    assert!(
+        authorize
+            .query
+            .iter()
+            .any(|(n, v)| n == "response_mode" && v == "form_post")
+    );
+    assert!(
+        authorize
+            .user_agent
+            .as_deref()
+            .unwrap_or_default()
+            .contains("HeadlessChrome")
+    );
 }

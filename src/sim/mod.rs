@@ -50,7 +50,7 @@ pub use jwt::claims as token_claims;
 pub use keys::TLS_CA_PEM;
 pub use record::RecordedRequest;
 pub use script::{Endpoint, Scripted};
-pub use server::run_standalone;
+pub use server::{run_standalone, run_standalone_tls};
 
 use state::Shared;
 

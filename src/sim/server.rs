@@ -75,7 +75,15 @@ async fn termination() {
 /// Runs a simulator until Ctrl-C or SIGTERM, after printing
 /// `lcsauth-sim listening on http://127.0.0.1:PORT` to stdout.
 pub async fn run_standalone(addr: SocketAddr, config: SimConfig) -> std::io::Result<()> {
-    let sim = Simulator::start_on(addr, config).await?;
+    serve_until_terminated(Simulator::start_on(addr, config).await?).await
+}
+
+/// [`run_standalone`] on the TLS listener (`https://127.0.0.1:PORT`).
+pub async fn run_standalone_tls(config: SimConfig) -> std::io::Result<()> {
+    serve_until_terminated(Simulator::start_tls(config).await?).await
+}
+
+async fn serve_until_terminated(sim: Simulator) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "lcsauth-sim listening on {}", sim.base_url())?;
     out.flush()?;
