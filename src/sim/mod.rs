@@ -1,7 +1,9 @@
 //! An Entra-compatible HTTP server on loopback: a faithful test double of
-//! Microsoft Entra's v2 token, device-code and authorize endpoints and of the
+//! Microsoft Entra's v2 token, device-code and authorize endpoints, its
+//! discovery metadata and signing keys (tokens are RS256-signed), and of the
 //! LCS environment-detail endpoint, with scripted failures, request
-//! recording and an HTTP control surface under `/_sim/`.
+//! recording and an HTTP control surface under `/_sim/`. It answers on
+//! `http://` or, for clients that insist, on `https://` (MSAL).
 //!
 //! Tests run it in-process with [`Simulator::start`]; `lcsauth demo` and
 //! out-of-process benchmarks use [`run_standalone`].
