@@ -62,8 +62,8 @@ impl Session {
         Self::start_with(display, "demo", &[])
     }
 
-    /// Starts `lcsauth ARGS` (`""`: the board) on `display` with `env` on top of the test's.
-    pub fn start_with(display: &str, args_text: &str, env: &[(&str, String)]) -> Session {
+    /// Starts `lcsauth ARGS` (ARGS as shell words) with `env` added, on X display `display`.
+    pub fn start_with(display: &str, lcsauth_args: &str, env: &[(&str, String)]) -> Session {
         let dir = tempfile::tempdir().unwrap();
         let sock = dir.path().join("sock");
         let d = dir.path().display().to_string();
@@ -71,7 +71,7 @@ impl Session {
         // The inner shell records its pid and becomes lcsauth (exec), so the test can signal it;
         // the outer one records the exit status and the terminal modes left behind.
         let script = format!(
-            "sh -c 'echo $$ > {d}/pid; exec \"{bin}\" {args_text}'; echo $? > {d}/rc; stty -a > {d}/stty; exec sleep 600"
+            "sh -c 'echo $$ > {d}/pid; exec \"{bin}\" {lcsauth_args}'; echo $? > {d}/rc; stty -a > {d}/stty; exec sleep 600"
         );
         let s = Session { dir, sock };
         let mut args = vec![
@@ -94,6 +94,7 @@ impl Session {
             ("XDG_CONFIG_HOME", format!("{d}/xdg-config")),
         ]
         .into_iter()
+        .filter(|(k, _)| env.iter().all(|(own, _)| own != k))
         .chain(env.iter().map(|(k, v)| (*k, v.clone())))
         {
             args.push("-e".into());
