@@ -3,6 +3,7 @@
 //! This library is the whole engine; the command line and the terminal UI only call it and
 //! format. It names no terminal or argument-parsing crate.
 
+pub mod api;
 pub mod atomic_file;
 pub mod broker;
 pub mod clipboard;
