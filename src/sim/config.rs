@@ -139,6 +139,13 @@ pub struct SimConfig {
     pub lcs_member_projects: Vec<u64>,
     /// When set, LCS accepts only access tokens with this `aud`.
     pub lcs_audience: Option<String>,
+    /// How long a Database Movement operation or an environment copy runs before it completes.
+    #[serde(with = "duration_serde")]
+    pub lcs_operation_duration: Duration,
+    /// The final `OperationStatus` of those operations (`Completed`, `Failed`, …).
+    pub lcs_operation_outcome: String,
+    /// Database Movement operations allowed per environment per rolling 24 hours.
+    pub lcs_operations_per_day: u32,
     /// Wait this long before answering every token, device-code, authorize
     /// and LCS request.
     #[serde(with = "duration_serde::option")]
@@ -162,6 +169,9 @@ impl Default for SimConfig {
             auto_approve_user: None,
             lcs_member_projects: vec![1_234_567],
             lcs_audience: None,
+            lcs_operation_duration: Duration::from_secs(8),
+            lcs_operation_outcome: "Completed".to_owned(),
+            lcs_operations_per_day: 3,
             request_delay: None,
         }
     }

@@ -122,7 +122,7 @@ fn environments(project_id: u64) -> Vec<Environment> {
     .collect()
 }
 
-fn unauthorized() -> Response<Body> {
+pub(super) fn unauthorized() -> Response<Body> {
     let mut response = wire::raw(401, "", "");
     response
         .headers_mut()
@@ -131,7 +131,7 @@ fn unauthorized() -> Response<Body> {
 }
 
 /// The token after `Bearer ` in the Authorization header.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

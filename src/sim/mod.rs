@@ -21,6 +21,7 @@ mod aadsts;
 mod authorize;
 mod config;
 mod control;
+mod dbmovement;
 mod device;
 mod discovery;
 mod duration_serde;
@@ -53,6 +54,7 @@ pub use keys::TLS_CA_PEM;
 pub use record::RecordedRequest;
 pub use script::{Endpoint, Scripted};
 pub use server::{run_standalone, run_standalone_tls};
+pub use state::ApiAuth;
 
 use state::Shared;
 
@@ -185,6 +187,11 @@ impl Simulator {
     /// Every refresh token issued, oldest first.
     pub fn issued_refresh_tokens(&self) -> Vec<String> {
         self.shared.issued_refresh_tokens()
+    }
+
+    /// How every LCS and Power Platform API request was authenticated, in arrival order.
+    pub fn api_auth(&self) -> Vec<ApiAuth> {
+        self.shared.lock().api_auth.clone()
     }
 
     /// The most recently issued access token.

@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 
 use super::config::SimConfig;
 use super::state::Shared;
-use super::{Simulator, authorize, control, device, discovery, lcs, record, token};
+use super::{Simulator, authorize, control, dbmovement, device, discovery, lcs, record, token};
 
 /// Every route the simulator answers, with recording around them.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -38,6 +38,27 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/environmentinfo/v1/detail/project/{project}/",
             get(lcs::environment_detail),
         )
+        .route(
+            "/databasemovement/v1/databases/project/{project}",
+            get(dbmovement::list_backups),
+        )
+        .route(
+            "/databasemovement/v1/refresh/project/{project}/source/{source}/target/{target}",
+            post(dbmovement::refresh),
+        )
+        .route(
+            "/databasemovement/v1/export/project/{project}/environment/{environment}/backupName/{name}",
+            post(dbmovement::export),
+        )
+        .route(
+            "/databasemovement/v1/fetchstatus/project/{project}/environment/{environment}/operationactivity/{activity}",
+            get(dbmovement::fetchstatus),
+        )
+        .route(
+            "/environmentmanagement/environments/{target}/copy",
+            post(dbmovement::pp_copy),
+        )
+        .route("/environmentmanagement/operations/{id}", get(dbmovement::pp_operation))
         .merge(control::routes())
         .layer(from_fn_with_state(shared.clone(), record::record))
         .with_state(shared)

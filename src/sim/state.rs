@@ -71,8 +71,33 @@ pub struct AuthCode {
 /// Authorization codes live this long, as in Entra.
 pub const AUTH_CODE_LIFETIME: Duration = Duration::from_secs(600);
 
+/// One Database Movement or environment-copy operation the simulator runs.
+#[derive(Debug, Clone)]
+pub struct SimOperation {
+    pub id: String,
+    /// `refresh`, `export` or `copy`.
+    pub kind: &'static str,
+    pub environment: String,
+    pub started: Instant,
+    pub started_at: SystemTime,
+}
+
+/// How one LCS or Power Platform API request was authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiAuth {
+    pub at: SystemTime,
+    pub method: String,
+    pub path: String,
+    /// The bearer token's `exp` (Unix seconds), when the simulator issued it.
+    pub token_exp: Option<i64>,
+    /// Whether the token was accepted: issued here, unexpired, for this API.
+    pub valid: bool,
+}
+
 #[derive(Debug, Default)]
 pub struct Inner {
+    pub operations: Vec<SimOperation>,
+    pub api_auth: Vec<ApiAuth>,
     pub requests: Vec<RecordedRequest>,
     /// How many recorded requests were cleared away before `requests[0]`.
     pub requests_cleared: usize,
