@@ -46,6 +46,7 @@ async fn run() {
             scope: None,
             api_host: None,
             project_id: None,
+            environment_id: None,
             remember_password: false,
         })
         .collect();

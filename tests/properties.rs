@@ -175,6 +175,7 @@ prop_compose! {
         api_host in proptest::option::of(base_url()),
         fallback_host in base_url(),
         project_id in proptest::option::of("[0-9]{1,20}"),
+        environment_id in proptest::option::of("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{32}"),
         remember in any::<bool>(),
     ) -> Profile {
         let username = match (flow, username) {
@@ -196,6 +197,7 @@ prop_compose! {
             scope,
             api_host,
             project_id: project_id.map(|p| p.parse().unwrap()),
+            environment_id: environment_id.map(|e| e.parse().unwrap()),
             remember_password: remember && flow == Flow::Password,
         }
     }

@@ -41,6 +41,7 @@ fn config_dir(dir: &Path) {
                     scope: None,
                     api_host: None,
                     project_id: None,
+                    environment_id: None,
                     remember_password: false,
                 })?;
             }

@@ -77,8 +77,10 @@ pub struct PollAnswer {
 pub enum PollError {
     /// Ctrl-C while the poll was under way.
     Interrupted,
-    /// No answer (network, or no token): retried a few times.
+    /// No answer (network): retried a few times.
     Failed(String),
+    /// No token, or another refusal before the request: not retried.
+    Fatal(String),
 }
 
 /// Where a wait stands, for the progress line.
@@ -157,6 +159,7 @@ pub fn wait(op: &Operation, io: &mut dyn WaitIo, settings: &WaitSettings) -> Wai
         let mut pause = settings.interval;
         match io.poll(&op.status_url) {
             Err(PollError::Interrupted) => return WaitEnd::Interrupted,
+            Err(PollError::Fatal(reason)) => return WaitEnd::Broken(reason),
             Err(PollError::Failed(reason)) => {
                 failures += 1;
                 if failures >= settings.max_failures {

@@ -131,6 +131,7 @@ mod tests {
             scope: None,
             api_host: None,
             project_id: None,
+            environment_id: None,
             remember_password: false,
         };
         let name = profile.name.as_str();

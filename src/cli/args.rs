@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
-use lcsauth::profile::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant, duration_text};
+use lcsauth::profile::{BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant, duration_text};
 use lcsauth::region::Region;
 
 use super::complete;
@@ -262,6 +262,9 @@ pub struct ProfileFields {
     /// LCS project id, for `probe`
     #[arg(long, value_parser = optional::<ProjectId>, value_name = "ID")]
     pub project_id: Option<Clearable<ProjectId>>,
+    /// LCS environment id, for `{environmentId}` in `lcsauth api` paths
+    #[arg(long, value_parser = optional::<EnvironmentId>, value_name = "ID")]
+    pub environment_id: Option<Clearable<EnvironmentId>>,
     /// Keep the password in the OS keyring after the next successful sign-in
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub remember_password: Option<bool>,

@@ -33,6 +33,7 @@ pub fn add(ctx: &Ctx, name: ProfileName, f: ProfileFields, password_stdin: bool)
         scope: None,
         api_host: None,
         project_id: None,
+            environment_id: None,
         remember_password: false,
     };
     apply(&mut profile, f);
@@ -92,6 +93,9 @@ fn apply(p: &mut Profile, f: ProfileFields) {
     }
     if let Some(Clearable(v)) = f.project_id {
         p.project_id = v;
+    }
+    if let Some(Clearable(v)) = f.environment_id {
+        p.environment_id = v;
     }
     if let Some(v) = f.remember_password {
         p.remember_password = v;
@@ -169,6 +173,9 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
     outln!("api_host:    {}", ep.api_host);
     if let Some(id) = &p.project_id {
         outln!("project_id:  {id}");
+    }
+    if let Some(id) = &p.environment_id {
+        outln!("environment_id: {id}");
     }
     outln!("remember_password: {}", p.remember_password);
     outln!("token:       {}", st.token_state.key());

@@ -229,6 +229,27 @@ impl FromStr for ProjectId {
     }
 }
 
+/// An LCS environment id: a GUID, written with or without dashes (LCS uses both).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EnvironmentId(String);
+string_newtype!(EnvironmentId);
+
+impl FromStr for EnvironmentId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if !t.is_empty() && t.len() <= 64 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            Ok(Self(t.to_string()))
+        } else {
+            Err(format!(
+                "environment_id {s:?} is not an LCS environment id (letters, digits and dashes, like the \
+                 EnvironmentId of `lcsauth api NAME /environmentinfo/v1/detail/project/{{projectId}}/`)"
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +258,10 @@ mod tests {
     fn names_allow_only_the_documented_characters() {
         assert!("contoso-prod.eu_1".parse::<ProfileName>().is_ok());
         assert!("".parse::<ProfileName>().is_err());
+        assert!("7d5a0c1e9b2f4e3a8c6d1f0e2b4a6c8d".parse::<EnvironmentId>().is_ok());
+        assert!("7d5a0c1e-9b2f-4e3a-8c6d-1f0e2b4a6c8d".parse::<EnvironmentId>().is_ok());
+        assert!("../x".parse::<EnvironmentId>().is_err());
+        assert!("a b".parse::<EnvironmentId>().is_err());
         assert!("a b".parse::<ProfileName>().unwrap_err().contains("' '"));
         assert!("x".repeat(65).parse::<ProfileName>().is_err());
         assert!("x".repeat(64).parse::<ProfileName>().is_ok());

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use fields::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant};
+pub use fields::{BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant};
 
 use crate::region::{Region, default_scope};
 
@@ -32,6 +32,9 @@ pub struct Profile {
     pub api_host: Option<BaseUrl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<ProjectId>,
+    /// The LCS environment `lcsauth api` fills into `{environmentId}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment_id: Option<EnvironmentId>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub remember_password: bool,
 }
@@ -210,6 +213,7 @@ mod tests {
             scope: None,
             api_host: None,
             project_id: None,
+            environment_id: None,
             remember_password: false,
         }
     }

@@ -87,6 +87,7 @@ fn samples(simulator: &BaseUrl) -> Result<Vec<Profile>, String> {
                 scope: None,
                 api_host: Some(simulator.clone()),
                 project_id: Some(project.clone()),
+                environment_id: None,
                 remember_password: i == 0,
             })
         })

@@ -95,6 +95,8 @@ impl ProfileForm {
             scope,
             api_host,
             project_id,
+            // Not on the form: kept as it was.
+            environment_id: self.original.as_ref().and_then(|p| p.environment_id.clone()),
             // The switch is only on screen for the password flow; elsewhere it means nothing.
             remember_password: self.remember && self.flow == Flow::Password,
         };
