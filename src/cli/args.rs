@@ -124,6 +124,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// One call to the LCS or Power Platform API with the right host and a fresh token
+    #[command(after_help = super::api::EXAMPLES)]
+    Api(Box<super::api::ApiArgs>),
     /// Check config, keyring, clipboard, clock and sign-in hosts, with a fix for each problem
     #[command(after_help = "Example:\n  lcsauth doctor")]
     Doctor {

@@ -13,6 +13,7 @@ macro_rules! outln {
     }};
 }
 
+pub mod api;
 pub mod args;
 pub mod clipboard_serve;
 pub mod complete;
@@ -193,6 +194,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         } => exec::run(&ctx, name.as_deref(), min_valid, &command),
         Command::Probe { name, project_id, json } => probe::run(&ctx, name.as_deref(), project_id, json),
         Command::Doctor { json } => doctor::run(&ctx, json),
+        Command::Api(a) => api::run(&ctx, &a),
         // Handled before: they need no context, or open the terminal UI (`demo`, in main).
         Command::Regions { .. } | Command::Completions { .. } | Command::ClipboardServe { .. } | Command::Demo => {
             Ok(())

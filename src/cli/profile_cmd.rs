@@ -33,7 +33,7 @@ pub fn add(ctx: &Ctx, name: ProfileName, f: ProfileFields, password_stdin: bool)
         scope: None,
         api_host: None,
         project_id: None,
-            environment_id: None,
+        environment_id: None,
         remember_password: false,
     };
     apply(&mut profile, f);

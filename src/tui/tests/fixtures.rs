@@ -34,7 +34,7 @@ pub fn profile(name: &str) -> Profile {
         scope: None,
         api_host: None,
         project_id: None,
-            environment_id: None,
+        environment_id: None,
         remember_password: false,
     }
 }
