@@ -1,7 +1,7 @@
 //! One request: the URL from a path (placeholders filled from the profile) or from a full URL on
 //! an allowed host, LCS's version header, `-f` fields, and whether it changes something.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
 use reqwest::Url;
@@ -309,7 +309,7 @@ impl ApiRequest {
     pub fn render(&self) -> String {
         let mut text = format!("{} {}\n", self.method, self.url);
         for (name, value) in &self.headers {
-            text.push_str(&format!("{name}: {value}\n"));
+            let _ = writeln!(text, "{name}: {value}");
         }
         text.push_str("Authorization: Bearer <a fresh token, not shown>\n");
         if let Some(body) = &self.body {

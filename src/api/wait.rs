@@ -253,6 +253,7 @@ mod tests {
         fn progress(&mut self, _: &Progress) {}
     }
 
+    #[allow(clippy::unnecessary_wraps)]
     fn lcs(status: &str) -> Result<PollAnswer, PollError> {
         Ok(PollAnswer {
             status: 200,

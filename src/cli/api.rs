@@ -2,6 +2,7 @@
 //! request, and `--wait` for the operation it starts. The rules live in `lcsauth::api`; this
 //! module parses, asks, sends and prints.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -132,7 +133,7 @@ pub fn run(ctx: &Ctx, a: &ApiArgs) -> Result<(), Failure> {
     };
     let answer = caller.send_throttled(&req)?;
     let terminal = std::io::stdout().is_terminal();
-    print_answer(&answer, &Show::of(a, terminal))?;
+    print_answer(&answer, Show::of(a, terminal))?;
     let verdict = judge(req.service, answer.status, answer.retry_after, &answer.body);
     if verdict != Verdict::Ok {
         return Err(failure_of(&verdict, &target));
@@ -389,7 +390,7 @@ async fn read(builder: reqwest::RequestBuilder) -> Result<Answer, String> {
 struct Show {
     include: bool,
     silent: bool,
-    show_secrets: bool,
+    secrets: bool,
     /// Standard output is a terminal.
     terminal: bool,
 }
@@ -399,7 +400,7 @@ impl Show {
         Self {
             include: a.include,
             silent: a.silent,
-            show_secrets: a.show_secrets,
+            secrets: a.show_secrets,
             terminal,
         }
     }
@@ -418,12 +419,12 @@ impl Answer {
 }
 
 /// Writes the answer: pretty, visible and masked on a terminal; as it came otherwise.
-fn print_answer(answer: &Answer, a: &Show) -> Result<(), Failure> {
+fn print_answer(answer: &Answer, a: Show) -> Result<(), Failure> {
     let terminal = a.terminal;
     let mut out = std::io::stdout().lock();
     let shown = |text: &str| {
         let text = if terminal { visible(text) } else { text.to_string() };
-        if terminal && !a.show_secrets {
+        if terminal && !a.secrets {
             mask_sas(&text)
         } else {
             text
@@ -432,10 +433,7 @@ fn print_answer(answer: &Answer, a: &Show) -> Result<(), Failure> {
     if a.include {
         let mut head = format!("HTTP {}\n", answer.status);
         for (n, v) in &answer.headers {
-            head.push_str(&format!(
-                "{n}: {}\n",
-                if terminal { visible_line(v) } else { v.clone() }
-            ));
+            let _ = writeln!(head, "{n}: {}", if terminal { visible_line(v) } else { v.clone() });
         }
         head.push('\n');
         out.write_all(shown(&head).as_bytes())?;
@@ -577,7 +575,7 @@ fn finish(
         include: false,
         ..Show::of(a, terminal)
     };
-    let print = |body: Vec<u8>| print_answer(&Answer::body_only(body), &show);
+    let print = |body: Vec<u8>| print_answer(&Answer::body_only(body), show);
     match end {
         WaitEnd::Succeeded { state, body } => {
             print(body)?;

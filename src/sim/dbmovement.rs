@@ -73,7 +73,7 @@ async fn admit(
     if valid { Ok(()) } else { Err(unauthorized()) }
 }
 
-fn envelope(mut body: serde_json::Value, ok: bool, error: Option<String>) -> Response<Body> {
+fn envelope(mut body: serde_json::Value, ok: bool, error: Option<&str>) -> Response<Body> {
     if let Some(map) = body.as_object_mut() {
         map.insert("IsSuccess".into(), json!(ok));
         map.insert("OperationActivityId".into(), json!(wire::new_guid()));
@@ -87,7 +87,7 @@ fn not_member(project: &str) -> Response<Body> {
     envelope(
         json!({}),
         false,
-        Some(format!("User is not authorized to access project {project}")),
+        Some(&format!("User is not authorized to access project {project}")),
     )
 }
 
@@ -157,7 +157,7 @@ fn start(shared: &Shared, kind: &'static str, project: &str, environment: &str) 
         return envelope(
             json!({}),
             false,
-            Some(format!(
+            Some(&format!(
                 "The maximum of {limit} database movement operations for environment {environment} in 24 hours has been reached. Try again later."
             )),
         );
@@ -241,7 +241,7 @@ pub async fn fetchstatus(
         return envelope(
             json!({}),
             false,
-            Some(format!("Operation activity {activity} was not found")),
+            Some(&format!("Operation activity {activity} was not found")),
         );
     };
     let elapsed = op.started.elapsed();
