@@ -17,6 +17,7 @@
 
 mod aadsts;
 mod authorize;
+mod claims;
 mod config;
 mod control;
 mod device;
