@@ -41,9 +41,13 @@ impl Wine {
     /// `None` (test skipped) when a tool is missing outside CI; panics in CI.
     fn start() -> Option<Self> {
         let exe = windows_exe();
-        if !require(exe.is_file(), &format!("{} (cargo build --target x86_64-pc-windows-gnu)", exe.display()))
-            || !require(has_command("x86_64-w64-mingw32-gcc"), "mingw-w64 (x86_64-w64-mingw32-gcc)")
-            || !require(has_command("wine") && has_command("wineboot"), "wine")
+        if !require(
+            exe.is_file(),
+            &format!("{} (cargo build --target x86_64-pc-windows-gnu)", exe.display()),
+        ) || !require(
+            has_command("x86_64-w64-mingw32-gcc"),
+            "mingw-w64 (x86_64-w64-mingw32-gcc)",
+        ) || !require(has_command("wine") && has_command("wineboot"), "wine")
         {
             return None;
         }
@@ -69,7 +73,11 @@ impl Wine {
             root,
         };
         let boot = wine.command("wineboot").arg("-i").output().unwrap();
-        assert!(boot.status.success(), "wineboot: {}", String::from_utf8_lossy(&boot.stderr));
+        assert!(
+            boot.status.success(),
+            "wineboot: {}",
+            String::from_utf8_lossy(&boot.stderr)
+        );
         Some(wine)
     }
 
@@ -134,7 +142,10 @@ impl Wine {
             .unwrap();
         String::from_utf8_lossy(&out.stdout)
             .lines()
-            .filter_map(|l| l.trim().strip_prefix(r"HKEY_CURRENT_USER\Software\Wine\Credential Manager\"))
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix(r"HKEY_CURRENT_USER\Software\Wine\Credential Manager\")
+            })
             .map(|target| target.strip_prefix("Generic: ").unwrap_or(target).to_owned())
             .collect()
     }
@@ -177,11 +188,25 @@ fn the_windows_build_signs_in_caches_refreshes_and_removes_16_kib_tokens_in_the_
     let sim = rt.block_on(Simulator::start(sim_config().groups(320))).unwrap();
     let url = sim.base_url();
     let name = "contoso-prod";
-    let token_requests = || sim.requests().into_iter().filter(|r| r.is_token()).collect::<Vec<_>>();
+    let token_requests = || {
+        sim.requests()
+            .into_iter()
+            .filter(lcsauth::sim::RecordedRequest::is_token)
+            .collect::<Vec<_>>()
+    };
 
     wine.ok(
         &[
-            "profile", "add", name, "--tenant", TENANT, "--client-id", CLIENT_ID, "--username", USER, "--authority",
+            "profile",
+            "add",
+            name,
+            "--tenant",
+            TENANT,
+            "--client-id",
+            CLIENT_ID,
+            "--username",
+            USER,
+            "--authority",
             &url,
         ],
         None,
@@ -210,7 +235,11 @@ fn the_windows_build_signs_in_caches_refreshes_and_removes_16_kib_tokens_in_the_
     // Nothing secret in a plain file.
     for entry in walk(&wine.config) {
         let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
-        assert!(!text.contains(&first[..200]) && !text.contains(&first_rt[..200]), "{}", entry.display());
+        assert!(
+            !text.contains(&first[..200]) && !text.contains(&first_rt[..200]),
+            "{}",
+            entry.display()
+        );
     }
 
     // Cached: read back whole from its pieces, no request.
@@ -239,7 +268,11 @@ fn the_windows_build_signs_in_caches_refreshes_and_removes_16_kib_tokens_in_the_
     assert!(status[0]["remaining_seconds"].as_i64().unwrap() > 3000);
 
     wine.ok(&["logout", name], None);
-    let left: Vec<String> = wine.credentials().into_iter().filter(|c| c.contains("_token")).collect();
+    let left: Vec<String> = wine
+        .credentials()
+        .into_iter()
+        .filter(|c| c.contains("_token"))
+        .collect();
     assert!(left.is_empty(), "logout leaves no piece behind: {left:?}");
     let status: serde_json::Value = serde_json::from_str(&wine.ok(&["status", "--json"], None)).unwrap();
     assert_eq!(status[0]["state"], "none");
@@ -247,7 +280,11 @@ fn the_windows_build_signs_in_caches_refreshes_and_removes_16_kib_tokens_in_the_
     wine.ok(&["login", name, "--password-stdin"], Some(&format!("{PASSWORD}\n")));
     assert!(!wine.credentials().is_empty());
     wine.ok(&["profile", "remove", name], None);
-    assert_eq!(wine.credentials(), Vec::<String>::new(), "profile remove removes every piece");
+    assert_eq!(
+        wine.credentials(),
+        Vec::<String>::new(),
+        "profile remove removes every piece"
+    );
     rt.block_on(sim.shutdown());
 }
 
@@ -274,7 +311,11 @@ fn doctor_under_wine_finds_the_credential_manager_the_clipboard_and_the_windows_
         config.contains(r"\AppData\Roaming\lcsauth\config\profiles.toml"),
         "{config}"
     );
-    assert_eq!(wine.credentials(), Vec::<String>::new(), "the probe leaves nothing behind");
+    assert_eq!(
+        wine.credentials(),
+        Vec::<String>::new(),
+        "the probe leaves nothing behind"
+    );
 
     let completions = wine.ok(&["completions", "powershell"], None);
     assert!(completions.contains("Register-ArgumentCompleter"), "{completions}");

@@ -311,7 +311,10 @@ fn map_error(backend: &'static str, e: keyring_core::Error) -> StoreError {
 fn is_quota(e: &(dyn std::error::Error + 'static)) -> bool {
     #[cfg(target_os = "linux")]
     {
-        matches!(e.downcast_ref::<linux_keyutils::KeyError>(), Some(linux_keyutils::KeyError::QuotaExceeded))
+        matches!(
+            e.downcast_ref::<linux_keyutils::KeyError>(),
+            Some(linux_keyutils::KeyError::QuotaExceeded)
+        )
     }
     #[cfg(not(target_os = "linux"))]
     {

@@ -73,7 +73,10 @@ pub trait Names {
 pub enum PieceError {
     Store(EntryError),
     /// The value is larger than any store here keeps.
-    TooLarge { bytes: usize, limit: usize },
+    TooLarge {
+        bytes: usize,
+        limit: usize,
+    },
     /// The manifest names pieces that are missing or do not add up to what it promises.
     Incomplete(&'static str),
     /// The value begins like a manifest, so it could not be told apart from one.
@@ -132,10 +135,12 @@ impl Manifest {
 
 fn digest(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The most pieces one secret can take in a store with this limit.

@@ -139,7 +139,10 @@ fn a_new_value_goes_to_the_other_slot_and_the_old_pieces_are_removed() {
     let second = token(6000, 2);
     write(&store, &TestNames, WINDOWS, &second).unwrap();
     let names = store.names();
-    assert!(names.iter().all(|n| !n.contains("#a")), "old slot left behind: {names:?}");
+    assert!(
+        names.iter().all(|n| !n.contains("#a")),
+        "old slot left behind: {names:?}"
+    );
     assert_eq!(names.len(), 1 + 3, "{names:?}");
     assert_eq!(read_back(&store), Some(second));
 }
@@ -178,7 +181,10 @@ fn pieces_of_another_generation_are_refused_not_joined() {
         .borrow_mut()
         .insert("p/access_token#a1".into(), token(2560, 9).expose().as_bytes().to_vec());
     let err = read(&store, &TestNames).unwrap_err();
-    assert!(matches!(err, PieceError::Incomplete(why) if why.contains("digest")), "{err:?}");
+    assert!(
+        matches!(err, PieceError::Incomplete(why) if why.contains("digest")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -233,8 +239,14 @@ fn a_value_over_the_maximum_is_refused_with_the_limit_and_nothing_is_written() {
 #[test]
 fn a_value_that_reads_like_a_manifest_is_refused() {
     let store = Limited::new(EntryLimit::None);
-    let fake = Secret::new(format!("{MANIFEST_TAG} slot=a count=1 bytes=1 sha256={}", "0".repeat(64)));
-    assert!(matches!(write(&store, &TestNames, EntryLimit::None, &fake), Err(PieceError::Reserved)));
+    let fake = Secret::new(format!(
+        "{MANIFEST_TAG} slot=a count=1 bytes=1 sha256={}",
+        "0".repeat(64)
+    ));
+    assert!(matches!(
+        write(&store, &TestNames, EntryLimit::None, &fake),
+        Err(PieceError::Reserved)
+    ));
     assert!(store.names().is_empty());
 }
 

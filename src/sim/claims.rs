@@ -85,8 +85,9 @@ mod tests {
     use super::*;
 
     fn claims(groups: usize) -> AccessClaims<'static> {
-        let user: &'static SimUser =
-            Box::leak(Box::new(SimUser::new("ops@contoso.onmicrosoft.com", "x").with_display_name("Olivia Ops")));
+        let user: &'static SimUser = Box::leak(Box::new(
+            SimUser::new("ops@contoso.onmicrosoft.com", "x").with_display_name("Olivia Ops"),
+        ));
         AccessClaims {
             user,
             tid: "7d3a9f7e-1c2b-4d5e-8f90-a1b2c3d4e5f6",
@@ -106,8 +107,26 @@ mod tests {
         assert!((1500..=2500).contains(&token.len()), "{} chars", token.len());
         let decoded = jwt::claims(&token).unwrap();
         for name in [
-            "aio", "acr", "amr", "appid", "appidacr", "family_name", "given_name", "ipaddr", "name", "oid", "puid",
-            "rh", "scp", "sub", "tid", "unique_name", "upn", "uti", "ver", "wids",
+            "aio",
+            "acr",
+            "amr",
+            "appid",
+            "appidacr",
+            "family_name",
+            "given_name",
+            "ipaddr",
+            "name",
+            "oid",
+            "puid",
+            "rh",
+            "scp",
+            "sub",
+            "tid",
+            "unique_name",
+            "upn",
+            "uti",
+            "ver",
+            "wids",
         ] {
             assert!(decoded.get(name).is_some(), "{name} missing");
         }
