@@ -5,8 +5,8 @@
 #   scripts/release.sh            # needs rustup's x86_64-pc-windows-gnu target and mingw-w64
 #                                 # (apt-get install gcc-mingw-w64-x86-64), as .ci/run sets up
 #
-# The Linux binary links glibc dynamically: it runs where the glibc is at least as new as the
-# build machine's (Debian 12: 2.36). The Windows binary is built with mingw-w64 and needs
+# The Linux binary links glibc dynamically; built on Debian 12 it asks for glibc 2.34 or newer
+# (`objdump -T` shows GLIBC_2.34 as its newest symbol version). The Windows binary is built with mingw-w64 and needs
 # Windows 10 / Server 2016 or later, as every Rust program does.
 #
 # macOS binaries are not cross-built (Apple's SDK only ships with Xcode). On a Mac:
