@@ -6,6 +6,7 @@
 //! `Retry-After`; a refusal (4xx) is never retried, so a wrong password is sent once and never
 //! feeds an account lockout.
 
+pub mod description;
 pub mod error;
 pub mod wire;
 
