@@ -72,7 +72,16 @@ impl Wine {
             config,
             root,
         };
-        let boot = wine.command("wineboot").arg("-i").output().unwrap();
+        // The first boot of a prefix takes tens of seconds; a hung one fails the test.
+        let boot = wait(
+            wine.command("wineboot")
+                .arg("-i")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+            Duration::from_secs(180),
+        );
         assert!(
             boot.status.success(),
             "wineboot: {}",
@@ -157,18 +166,35 @@ impl Drop for Wine {
     }
 }
 
-/// Waits for `child`, killing it after `limit` so a hung Wine never hangs the suite.
+/// Waits for `child`, killing it after `limit` so a hung Wine never hangs the suite. Its
+/// output is read while it runs, so a full pipe never stalls it.
 fn wait(mut child: std::process::Child, limit: Duration) -> Output {
+    fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            buf
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let deadline = std::time::Instant::now() + limit;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
-            panic!("lcsauth.exe did not finish within {limit:?}");
+            panic!("a Wine process did not finish within {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
 }
 
@@ -291,7 +317,17 @@ fn the_windows_build_signs_in_caches_refreshes_and_removes_16_kib_tokens_in_the_
 #[test]
 fn doctor_under_wine_finds_the_credential_manager_the_clipboard_and_the_windows_config_dir() {
     let Some(wine) = Wine::start() else { return };
-    let out = wine.command("wine").arg(&wine.exe).arg("doctor").output().unwrap();
+    // No LCSAUTH_CONFIG_DIR: doctor names the default config dir.
+    let out = wait(
+        wine.command("wine")
+            .arg(&wine.exe)
+            .arg("doctor")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+        Duration::from_secs(120),
+    );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let line = |check: &str| {
         text.lines()
