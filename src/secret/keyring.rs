@@ -10,11 +10,11 @@
 
 use std::sync::{Arc, OnceLock};
 
-use keyring_core::{CredentialStore, Entry};
-use zeroize::Zeroizing;
+use keyring_core::CredentialStore;
 
-use super::pieces::{self, EntryError, EntryLimit, PieceError};
-use super::{SERVICE, Secret, SecretKind, SecretStore, StoreError, check_size, entry_user, piece_user};
+use super::keyring_entries::{SecretNames, StoreEntries};
+use super::pieces::{self, EntryLimit, PieceError};
+use super::{Secret, SecretKind, SecretStore, StoreError, check_size};
 
 /// Which persistent store to use: `LCSAUTH_KEYRING=auto|secret-service|keyutils`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,66 +54,6 @@ const CREDENTIAL_MANAGER_LIMIT: EntryLimit = EntryLimit::Utf16Bytes(2560);
 /// The kernel's limit on the payload of a `user` key.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const KEYUTILS_LIMIT: EntryLimit = EntryLimit::Bytes(32767);
-
-/// The entries of one backend, under the service name.
-struct StoreEntries<'a>(&'a Arc<CredentialStore>);
-
-impl StoreEntries<'_> {
-    fn entry(&self, user: &str) -> Result<Entry, EntryError> {
-        Entry::new_in_store(self.0, SERVICE, user)
-    }
-}
-
-impl pieces::Entries for StoreEntries<'_> {
-    fn get_text(&self, user: &str) -> Result<Option<Secret>, EntryError> {
-        match self.entry(user)?.get_password() {
-            Ok(value) => Ok(Some(Secret::new(value))),
-            Err(EntryError::NoEntry) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn set_text(&self, user: &str, text: &str) -> Result<(), EntryError> {
-        self.entry(user)?.set_password(text)
-    }
-
-    fn get_bytes(&self, user: &str) -> Result<Option<Zeroizing<Vec<u8>>>, EntryError> {
-        match self.entry(user)?.get_secret() {
-            Ok(value) => Ok(Some(Zeroizing::new(value))),
-            Err(EntryError::NoEntry) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn set_bytes(&self, user: &str, bytes: &[u8]) -> Result<(), EntryError> {
-        self.entry(user)?.set_secret(bytes)
-    }
-
-    fn delete(&self, user: &str) -> Result<bool, EntryError> {
-        match self.entry(user)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(EntryError::NoEntry) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// The entry names of one profile's secret.
-struct SecretNames<'a> {
-    profile: &'a str,
-    kind: SecretKind,
-    namespace: Option<&'a str>,
-}
-
-impl pieces::Names for SecretNames<'_> {
-    fn whole(&self) -> String {
-        entry_user(self.profile, self.kind, self.namespace)
-    }
-
-    fn piece(&self, slot: char, index: usize) -> String {
-        piece_user(self.profile, self.kind, self.namespace, slot, index)
-    }
-}
 
 /// The real keyring: a persistent store for long-lived secrets and, on Linux, the kernel keyring
 /// as the home of the access token.

@@ -6,6 +6,7 @@
 //! secret larger than one keyring entry across several.
 
 pub mod keyring;
+mod keyring_entries;
 pub mod memory;
 pub mod pieces;
 
