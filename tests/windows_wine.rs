@@ -293,6 +293,21 @@ fn the_windows_build_signs_in_caches_refreshes_and_removes_16_kib_tokens_in_the_
     assert_eq!(status[0]["state"], "valid");
     assert!(status[0]["remaining_seconds"].as_i64().unwrap() > 3000);
 
+    // exec hands the child the token in its environment (18 KiB fit a Windows variable).
+    let env = wine.ok(&["exec", name, "--", "cmd.exe", "/c", "set", "LCS_"], None);
+    let current = sim.last_access_token().unwrap();
+    assert!(
+        env.lines()
+            .any(|l| l.trim_end() == format!("LCS_ACCESS_TOKEN={current}")),
+        "{}",
+        &env[..200.min(env.len())]
+    );
+    assert!(
+        env.lines().any(|l| l.starts_with("LCS_API_URL=https://")),
+        "no LCS_API_URL"
+    );
+    assert_eq!(token_requests().len(), 3, "exec used the cached token");
+
     wine.ok(&["logout", name], None);
     let left: Vec<String> = wine
         .credentials()
