@@ -13,6 +13,7 @@ pub mod lcs;
 pub mod paths;
 pub mod profile;
 pub mod region;
+pub mod sanitize;
 pub mod secret;
 pub mod sim;
 pub mod token;

@@ -4,7 +4,8 @@
 use jiff::Timestamp;
 
 use super::{
-    Broker, BrokerError, Grant, Issued, LastError, ProfileState, RefreshMeta, TokenMeta, blocking, interactive,
+    Broker, BrokerError, Grant, Issued, LastError, PasswordRefused, ProfileState, RefreshMeta, TokenMeta, blocking,
+    interactive, refuses_password,
 };
 use super::{Prompt, Source};
 use crate::entra::{EntraError, TokenResponse};
@@ -33,8 +34,9 @@ impl Broker {
         {
             match self.entra()?.refresh(&ep, &rt).await {
                 Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
-                Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
-                    // The refresh token is dead (revoked, expired); fall through to a sign-in.
+                Err(EntraError::Refused(r)) => {
+                    // A refused refresh token (revoked, expired, or no longer enough for the
+                    // tenant's policy) is deleted: it is never sent again.
                     blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
                     let mut state = self.states.load(name);
                     state.refresh_token = None;
@@ -44,7 +46,10 @@ impl Broker {
                         "the refresh token was refused ({}); signing in again",
                         dx.summary
                     ));
-                    if profile.flow != Flow::Password || (password.is_none() && !profile.remember_password) {
+                    if r.body.error != "invalid_grant"
+                        || profile.flow != Flow::Password
+                        || (password.is_none() && !profile.remember_password)
+                    {
                         return Err(EntraError::Refused(r).into());
                     }
                 }
@@ -55,16 +60,26 @@ impl Broker {
             Flow::Password => {
                 let (password, typed) = match password {
                     Some(p) => (p, true),
-                    None if profile.remember_password => {
-                        match blocking(|| self.secrets.get(name, SecretKind::Password))? {
-                            Some(p) => (p, false),
-                            None => return Err(Self::sign_in_needed(profile, "no password is remembered")),
-                        }
-                    }
+                    None if profile.remember_password => match self.remembered_password(profile)? {
+                        Ok(Some(p)) => (p, false),
+                        Ok(None) => return Err(Self::sign_in_needed(profile, "no password is remembered")),
+                        Err(refused) => return Err(Self::sign_in_needed(profile, &refused.reason())),
+                    },
                     None => return Err(Self::sign_in_needed(profile, "there is no refresh token")),
                 };
                 let username = profile.username.as_deref().unwrap_or_default();
-                let resp = self.entra()?.password(&ep, username, &password).await?;
+                let resp = match self.entra()?.password(&ep, username, &password).await {
+                    Ok(resp) => resp,
+                    Err(EntraError::Refused(r)) if refuses_password(&r) => {
+                        // Whether typed or remembered, this password is not sent again by
+                        // itself: the next automatic attempt would count towards a lockout.
+                        let mut state = self.states.load(name);
+                        state.password_refused = Some(PasswordRefused::of(Timestamp::now(), &r));
+                        let _ = self.states.save(name, &state);
+                        return Err(EntraError::Refused(r).into());
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let remember = (typed && profile.remember_password).then_some(&password);
                 self.store(profile, resp, Grant::Password, remember, warnings)
             }
@@ -171,6 +186,10 @@ impl Broker {
             warning,
         });
         state.last_error = None;
+        if grant != Grant::RefreshToken {
+            // A sign-in succeeded: a password held back after a refusal may be used again.
+            state.password_refused = None;
+        }
         if let Err(e) = self.states.save(name, &state) {
             warnings.push(format!(
                 "the token state was not saved in {}: {e}",

@@ -7,6 +7,7 @@
 
 mod fetch;
 pub mod interactive;
+pub mod refused;
 pub mod state;
 
 use std::sync::{Arc, OnceLock};
@@ -15,6 +16,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 pub use interactive::{DeviceCodeInfo, Prompt};
+pub use refused::{PasswordRefused, refuses_password};
 pub use state::{Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
 
 use crate::atomic_file::FileLock;
@@ -118,6 +120,23 @@ impl Broker {
 
     pub fn secrets(&self) -> &Arc<dyn SecretStore> {
         &self.secrets
+    }
+
+    /// The remembered password, unless Entra refused the profile's password since the last
+    /// successful sign-in (then the refusal, so the caller can ask for a password instead).
+    pub fn remembered_password(
+        &self,
+        profile: &Profile,
+    ) -> Result<Result<Option<Secret>, PasswordRefused>, BrokerError> {
+        if let Some(r) = self.states.load(profile.name.as_str()).password_refused {
+            return Ok(Err(r));
+        }
+        if !profile.remember_password {
+            return Ok(Ok(None));
+        }
+        Ok(Ok(blocking(|| {
+            self.secrets.get(profile.name.as_str(), SecretKind::Password)
+        })?))
     }
 
     fn entra(&self) -> Result<&EntraClient, EntraError> {

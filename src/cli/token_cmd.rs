@@ -47,7 +47,7 @@ pub fn fresh(
         login::announce(&profile, &issued);
     } else {
         for w in &issued.warnings {
-            eprintln!("warning: {w}");
+            errln!("warning: {w}");
         }
     }
     if lcsauth::token::remaining(issued.expires_at, Timestamp::now()) < min_valid {

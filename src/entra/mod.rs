@@ -2,9 +2,12 @@
 //! code grants) and the device-code endpoint, over reqwest with rustls.
 //!
 //! Forms are encoded exactly as the vendor article shows, plus `offline_access` in the scope so a
-//! refresh token comes back. 429 and 5xx answers are retried with bounded backoff that honours
-//! `Retry-After`; a refusal (4xx) is never retried, so a wrong password is sent once and never
-//! feeds an account lockout.
+//! refresh token comes back. Retries follow the body, not only the status: a refusal (an Entra
+//! error with an AADSTS code) is never retried, whatever the status it came with. Other 429 and
+//! 5xx answers are retried with bounded backoff that honours `Retry-After`, except for the
+//! password grant: a password is sent again only when it provably never reached a server (the
+//! connection could not be made), so a wrong password is sent once and never feeds an account
+//! lockout.
 
 pub mod error;
 pub mod wire;
@@ -108,7 +111,7 @@ impl EntraClient {
             ("password", password.expose()),
             ("grant_type", "password"),
         ];
-        self.token(&Self::token_url(ep), &form).await
+        self.token_with(&Self::token_url(ep), &form, Resend::OnlyUnsent).await
     }
 
     /// Redeems a refresh token; the answer carries a new one that replaces it.
@@ -171,25 +174,47 @@ impl EntraClient {
     }
 
     async fn token(&self, url: &str, form: &[(&str, &str)]) -> Result<TokenResponse, EntraError> {
-        let (status, headers, body) = self.send(url, form).await?;
+        self.token_with(url, form, Resend::Transient).await
+    }
+
+    async fn token_with(&self, url: &str, form: &[(&str, &str)], resend: Resend) -> Result<TokenResponse, EntraError> {
+        let (status, headers, body) = self.send_with(url, form, resend).await?;
         if status == 200 {
             return parse_token(url, status, &headers, &body);
         }
         Err(refusal_or_bad(url, status, &headers, &body))
     }
 
-    /// POSTs a form, retrying 429 and 5xx within the policy. Returns the final status and body.
     async fn send(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, HeaderMap, Vec<u8>), EntraError> {
+        self.send_with(url, form, Resend::Transient).await
+    }
+
+    /// POSTs a form, retrying within the policy what `resend` allows. Returns the final status
+    /// and body.
+    async fn send_with(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        resend: Resend,
+    ) -> Result<(u16, HeaderMap, Vec<u8>), EntraError> {
         let started = tokio::time::Instant::now();
         let mut backoff = self.retry.first_backoff;
         let mut attempt = 1;
         loop {
-            let outcome = self.send_once(url, form).await;
+            let (outcome, unsent) = match self.send_once(url, form).await {
+                Ok(answer) => (Ok(answer), false),
+                Err(Failed { error, unsent }) => (Err(error), unsent),
+            };
             let wait = match &outcome {
-                Ok((status, headers, _)) if *status == 429 || *status >= 500 => retry_after(headers).unwrap_or(backoff),
+                // A refusal is a refusal whatever the status: sending it again changes nothing
+                // and a refused password counts towards the account's lockout.
+                Ok((_, _, body)) if is_refusal(body) => return outcome,
+                Ok((status, headers, _)) if resend == Resend::Transient && (*status == 429 || *status >= 500) => {
+                    retry_after(headers).unwrap_or(backoff)
+                }
                 // Nothing reached a server: one quick retry covers a blip; more only delays the
                 // message when the host is down or the address is wrong.
-                Err(EntraError::Network { .. }) if attempt == 1 => backoff,
+                Err(EntraError::Network { .. }) if attempt == 1 && (unsent || resend == Resend::Transient) => backoff,
                 _ => return outcome,
             };
             let spent = started.elapsed();
@@ -219,7 +244,7 @@ impl EntraClient {
         }
     }
 
-    async fn send_once(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, HeaderMap, Vec<u8>), EntraError> {
+    async fn send_once(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, HeaderMap, Vec<u8>), Failed> {
         let request_id = uuid::Uuid::new_v4().to_string();
         let response = self
             .http
@@ -230,12 +255,19 @@ impl EntraClient {
             .form(form)
             .send()
             .await
-            .map_err(|e| self.transport_error(url, &e))?;
+            .map_err(|e| Failed {
+                // Only a failed connect proves the form never left this machine.
+                unsent: e.is_connect(),
+                error: self.transport_error(url, &e),
+            })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = read_capped(response).await.map_err(|e| match e {
-            Capped::TooLarge => bad(url, status, &headers, "the answer is larger than 1 MiB"),
-            Capped::Transport(e) => self.transport_error(url, &e),
+        let body = read_capped(response).await.map_err(|e| Failed {
+            unsent: false,
+            error: match e {
+                Capped::TooLarge => bad(url, status, &headers, "the answer is larger than 1 MiB"),
+                Capped::Transport(e) => self.transport_error(url, &e),
+            },
         })?;
         tracing::debug!(url, status, bytes = body.len(), "token endpoint answered");
         Ok((status, headers, body))
@@ -254,6 +286,36 @@ impl EntraClient {
             reason,
         }
     }
+}
+
+/// Which failures a request may be sent again after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Resend {
+    /// 429, 5xx without a refusal, and one network failure.
+    Transient,
+    /// Only a connection that could not be made: the password grant.
+    OnlyUnsent,
+}
+
+/// A request that got no answer, and whether it provably never reached a server.
+struct Failed {
+    error: EntraError,
+    unsent: bool,
+}
+
+/// True when a body is Entra saying no: an `error` with an AADSTS code. Such an answer is never
+/// retried, even with a 429 or 5xx status; Entra's own "try again later" errors are not refusals.
+pub fn is_refusal(body: &[u8]) -> bool {
+    let Ok(err) = serde_json::from_slice::<ErrorBody>(body) else {
+        return false;
+    };
+    let transient = matches!(err.error.as_str(), "temporarily_unavailable" | "server_error" | "");
+    let coded = !err.error_codes.is_empty()
+        || err
+            .error_description
+            .as_deref()
+            .is_some_and(|d| d.trim_start().starts_with("AADSTS"));
+    coded && !transient
 }
 
 enum Capped {
