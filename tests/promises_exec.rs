@@ -34,7 +34,11 @@ fn wait_for(path: &std::path::Path) -> String {
 #[test]
 fn sigint_sigterm_and_sighup_reach_the_child_and_lcsauth_waits_for_it() {
     let v = signed_in();
-    for (sig, name) in [(Signal::SIGTERM, "TERM"), (Signal::SIGINT, "INT"), (Signal::SIGHUP, "HUP")] {
+    for (sig, name) in [
+        (Signal::SIGTERM, "TERM"),
+        (Signal::SIGINT, "INT"),
+        (Signal::SIGHUP, "HUP"),
+    ] {
         let started = v.dir.path().join(format!("started-{name}"));
         let caught = v.dir.path().join(format!("caught-{name}"));
         let script = format!(
@@ -56,7 +60,11 @@ fn sigint_sigterm_and_sighup_reach_the_child_and_lcsauth_waits_for_it() {
             let _ = kill(Pid::from_raw(child_pid), Signal::SIGKILL);
         }
         assert!(!orphan, "SIG{name}: the child kept running after lcsauth ended");
-        assert_eq!(status.code(), Some(42), "SIG{name}: lcsauth passes the child's exit code on");
+        assert_eq!(
+            status.code(),
+            Some(42),
+            "SIG{name}: lcsauth passes the child's exit code on"
+        );
         assert_eq!(wait_for(&caught).trim(), "AT-EXEC", "SIG{name} reached the child");
     }
 }
@@ -64,7 +72,9 @@ fn sigint_sigterm_and_sighup_reach_the_child_and_lcsauth_waits_for_it() {
 #[test]
 fn a_missing_command_exits_127_and_a_non_executable_one_126() {
     let v = signed_in();
-    let e = err(&v.run(&["exec", &v.name, "--", "/nonexistent/lcsauth-no-such-cmd"]).code(127));
+    let e = err(&v
+        .run(&["exec", &v.name, "--", "/nonexistent/lcsauth-no-such-cmd"])
+        .code(127));
     assert!(e.contains("cannot run /nonexistent/lcsauth-no-such-cmd"), "{e}");
     let file = v.dir.path().join("not-executable");
     std::fs::write(&file, "#!/bin/sh\necho hi\n").unwrap();
