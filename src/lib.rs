@@ -17,3 +17,4 @@ pub mod sanitize;
 pub mod secret;
 pub mod sim;
 pub mod token;
+pub mod trust;

@@ -26,6 +26,8 @@ impl Broker {
         let name = profile.name.as_str();
         let ep = profile.endpoint();
         let mut warnings = Vec::new();
+        // A config another user can change could point this request anywhere.
+        crate::trust::check(&self.dir)?;
         // A token the keyring cannot keep would be a sign-in spent for nothing.
         blocking(|| self.secrets.check())?;
         if !sign_in
@@ -63,7 +65,7 @@ impl Broker {
                     None if profile.remember_password => match self.remembered_password(profile)? {
                         Ok(Some(p)) => (p, false),
                         Ok(None) => return Err(Self::sign_in_needed(profile, "no password is remembered")),
-                        Err(refused) => return Err(Self::sign_in_needed(profile, &refused.reason())),
+                        Err(why) => return Err(Self::sign_in_needed(profile, &why)),
                     },
                     None => return Err(Self::sign_in_needed(profile, "there is no refresh token")),
                 };
@@ -170,6 +172,7 @@ impl Broker {
         blocking(|| -> Result<(), BrokerError> {
             if let Some(pw) = remember {
                 self.secrets.set(name, SecretKind::Password, pw)?;
+                state.password_for = Some(super::PasswordTarget::of(profile));
             }
             if let Err(e) = self.secrets.set(name, SecretKind::AccessToken, &resp.access_token) {
                 warnings.push(format!(
@@ -209,6 +212,11 @@ impl Broker {
         // "Sign-in needed" is a state, not a failure: the board shows it from the missing token.
         let Err(e) = result else { return };
         if matches!(e, BrokerError::SignInNeeded { .. }) {
+            return;
+        }
+        // Nothing is written into a directory another user can change; its repair is the
+        // user's to make, knowing why.
+        if matches!(e, BrokerError::Untrusted(_)) {
             return;
         }
         let now = Timestamp::now();

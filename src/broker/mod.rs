@@ -16,7 +16,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 pub use interactive::{DeviceCodeInfo, Prompt};
-pub use refused::{PasswordRefused, refuses_password};
+pub use refused::{PasswordRefused, PasswordTarget, refuses_password};
 pub use state::{Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
 
 use crate::atomic_file::FileLock;
@@ -63,6 +63,8 @@ pub enum BrokerError {
     Unusable(String),
     #[error("cannot use {what}: {source}")]
     Io { what: String, source: std::io::Error },
+    #[error("{0}")]
+    Untrusted(#[from] crate::trust::Untrusted),
 }
 
 /// How many token requests `fresh_all` keeps in flight: enough to refresh a hundred profiles
@@ -122,21 +124,24 @@ impl Broker {
         &self.secrets
     }
 
-    /// The remembered password, unless Entra refused the profile's password since the last
-    /// successful sign-in (then the refusal, so the caller can ask for a password instead).
-    pub fn remembered_password(
-        &self,
-        profile: &Profile,
-    ) -> Result<Result<Option<Secret>, PasswordRefused>, BrokerError> {
-        if let Some(r) = self.states.load(profile.name.as_str()).password_refused {
-            return Ok(Err(r));
+    /// The remembered password, unless it is held back: Entra refused the profile's password
+    /// since the last successful sign-in, or the profile now points at another sign-in than the
+    /// one the password was given for. Then the reason, so the caller can ask for a password.
+    pub fn remembered_password(&self, profile: &Profile) -> Result<Result<Option<Secret>, String>, BrokerError> {
+        let state = self.states.load(profile.name.as_str());
+        if let Some(r) = state.password_refused {
+            return Ok(Err(r.reason()));
         }
         if !profile.remember_password {
             return Ok(Ok(None));
         }
-        Ok(Ok(blocking(|| {
-            self.secrets.get(profile.name.as_str(), SecretKind::Password)
-        })?))
+        let Some(password) = blocking(|| self.secrets.get(profile.name.as_str(), SecretKind::Password))? else {
+            return Ok(Ok(None));
+        };
+        if let Some(why) = PasswordTarget::reason(state.password_for.as_ref(), &PasswordTarget::of(profile)) {
+            return Ok(Err(why));
+        }
+        Ok(Ok(Some(password)))
     }
 
     fn entra(&self) -> Result<&EntraClient, EntraError> {
@@ -274,6 +279,9 @@ impl Broker {
     }
 
     async fn lock(&self, profile: &Profile) -> Result<FileLock, BrokerError> {
+        // Checked before the lock file is made (which would tighten `locks/` unasked): a
+        // config another user can change could point the coming request anywhere.
+        crate::trust::check(&self.dir)?;
         let path = self.dir.profile_lock(profile.name.as_str());
         let what = path.display().to_string();
         tokio::task::spawn_blocking(move || FileLock::acquire(&path))

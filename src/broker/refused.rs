@@ -51,3 +51,53 @@ impl PasswordRefused {
         )
     }
 }
+
+/// Where a remembered password was given for: it is sent nowhere else. A profiles.toml
+/// rewritten to point at another host, tenant, app or user never receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordTarget {
+    pub authority: String,
+    pub tenant: String,
+    pub client_id: String,
+    pub username: String,
+}
+
+impl PasswordTarget {
+    pub fn of(profile: &crate::profile::Profile) -> Self {
+        let ep = profile.endpoint();
+        Self {
+            authority: ep.authority.trim_end_matches('/').to_string(),
+            tenant: ep.tenant,
+            client_id: ep.client_id,
+            username: profile.username.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Why the remembered password is not sent to `now`.
+    pub fn reason(recorded: Option<&Self>, now: &Self) -> Option<String> {
+        let Some(was) = recorded else {
+            return Some(
+                "the remembered password has no record of the sign-in it was given for; \
+                 it is sent again once typed for this profile"
+                    .into(),
+            );
+        };
+        let changed: Vec<&str> = [
+            ("authority", was.authority != now.authority),
+            ("tenant", was.tenant != now.tenant),
+            ("client_id", was.client_id != now.client_id),
+            ("username", was.username != now.username),
+        ]
+        .iter()
+        .filter_map(|(k, c)| c.then_some(*k))
+        .collect();
+        (!changed.is_empty()).then(|| {
+            format!(
+                "the remembered password was given for another sign-in ({} changed in profiles.toml, now {}); \
+                 it is not sent there",
+                changed.join(", "),
+                crate::sanitize::line(&now.authority)
+            )
+        })
+    }
+}

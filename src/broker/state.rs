@@ -123,6 +123,9 @@ pub struct ProfileState {
     /// Set when Entra refused the profile's password: it is not sent again by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_refused: Option<super::refused::PasswordRefused>,
+    /// The sign-in the remembered password was given for; it is sent to no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_for: Option<super::refused::PasswordTarget>,
 }
 
 /// Reads and writes state files.

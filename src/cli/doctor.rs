@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
             None
         }
     };
+    findings.push(doctor::trust(&ctx.dir));
     match ctx.secrets() {
         Ok(store) => findings.push(doctor::keyring(store.as_ref())),
         Err(f) => findings.push(Finding {

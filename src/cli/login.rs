@@ -36,7 +36,7 @@ pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::S
             // A password Entra refused is not sent again without the user typing one.
             let (remembered, held_back) = match broker.remembered_password(profile)? {
                 Ok(p) => (p, None),
-                Err(refused) => (None, Some(refused.reason())),
+                Err(why) => (None, Some(why)),
             };
             match remembered {
                 Some(p) => Some(p),

@@ -113,6 +113,7 @@ impl From<BrokerError> for Failure {
             e @ BrokerError::SignInNeeded { .. } => Self::new(Exit::SignInNeeded, e.to_string()),
             BrokerError::Unusable(m) => Self::new(Exit::Unavailable, m),
             e @ BrokerError::Io { .. } => Self::new(Exit::Failure, e.to_string()),
+            BrokerError::Untrusted(e) => Self::new(Exit::Config, e.to_string()),
         }
     }
 }
