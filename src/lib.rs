@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod diagnose;
 pub mod doctor;
 pub mod entra;
+pub mod hygiene;
 pub mod lcs;
 pub mod paths;
 pub mod profile;

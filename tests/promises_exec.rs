@@ -80,3 +80,17 @@ fn a_missing_command_exits_127_and_a_non_executable_one_126() {
     std::fs::write(&file, "#!/bin/sh\necho hi\n").unwrap();
     v.run(&["exec", &v.name, "--", file.to_str().unwrap()]).code(126);
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn lcsauth_runs_with_core_dumps_disabled() {
+    let v = signed_in();
+    // The child reads the limits of its parent, the running lcsauth.
+    let a = v
+        .run(&["exec", &v.name, "--", "sh", "-c", "cat /proc/$PPID/limits"])
+        .success();
+    let limits = common::hostile::out(&a);
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap();
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}
