@@ -52,6 +52,8 @@ impl Default for RetryPolicy {
 #[derive(Clone, Debug)]
 pub struct EntraClient {
     http: reqwest::Client,
+    /// Without proxies: for loopback authorities, which a proxy must never see.
+    direct: reqwest::Client,
     timeout: Duration,
     retry: RetryPolicy,
 }
@@ -70,14 +72,24 @@ pub fn user_agent() -> String {
 
 impl EntraClient {
     pub fn new(timeout: Duration, retry: RetryPolicy) -> Result<Self, EntraError> {
-        let http = reqwest::Client::builder()
-            .user_agent(user_agent())
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none())
+        let builder = || {
+            reqwest::Client::builder()
+                .user_agent(user_agent())
+                .timeout(timeout)
+                .connect_timeout(timeout.min(Duration::from_secs(10)))
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        let http = builder().build().map_err(|e| EntraError::Client(e.to_string()))?;
+        let direct = builder()
+            .no_proxy()
             .build()
             .map_err(|e| EntraError::Client(e.to_string()))?;
-        Ok(Self { http, timeout, retry })
+        Ok(Self {
+            http,
+            direct,
+            timeout,
+            retry,
+        })
     }
 
     pub fn token_url(ep: &Endpoint) -> String {
@@ -246,8 +258,10 @@ impl EntraClient {
 
     async fn send_once(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, HeaderMap, Vec<u8>), Failed> {
         let request_id = uuid::Uuid::new_v4().to_string();
-        let response = self
-            .http
+        // A proxy from the environment is for the internet: a loopback authority's form (a
+        // password, a refresh token) goes straight to it.
+        let http = if is_loopback(url) { &self.direct } else { &self.http };
+        let response = http
             .post(url)
             .header("Accept", "application/json")
             .header("client-request-id", &request_id)
@@ -286,6 +300,18 @@ impl EntraClient {
             reason,
         }
     }
+}
+
+/// True for `localhost` and loopback addresses.
+pub fn is_loopback(url: &str) -> bool {
+    let Some(host) = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare == "localhost" || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Which failures a request may be sent again after.
@@ -397,5 +423,29 @@ fn refusal_or_bad(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> E
             bad(url, status, headers, "an HTML page instead of an Entra error")
         }
         _ => bad(url, status, headers, "not an Entra error body"),
+    }
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_hosts_are_recognised_and_lookalikes_are_not() {
+        for url in [
+            "http://127.0.0.1:8080/t",
+            "http://localhost/x",
+            "http://[::1]:9/",
+            "http://127.8.9.1/",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://login.microsoftonline.com/",
+            "http://localhost.evil.example/",
+            "http://10.0.0.1/",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
     }
 }
