@@ -89,19 +89,45 @@ impl Broker {
                 let Some(prompt) = prompt else {
                     return Err(Self::sign_in_needed(profile, "there is no refresh token"));
                 };
-                let entra = self.entra()?;
-                let (resp, grant) = if profile.flow == Flow::DeviceCode {
-                    (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
-                } else {
-                    let hint = profile.username.as_deref();
-                    (
-                        interactive::browser(entra, &ep, hint, prompt).await?,
-                        Grant::AuthorizationCode,
-                    )
-                };
+                let (resp, grant) = self.interactive_grant(profile, prompt).await?;
                 self.store(profile, resp, grant, None, warnings)
             }
         }
+    }
+
+    /// Runs the profile's interactive flow (device code or browser) to its answer.
+    async fn interactive_grant(
+        &self,
+        profile: &Profile,
+        prompt: &dyn Prompt,
+    ) -> Result<(TokenResponse, Grant), BrokerError> {
+        let ep = profile.endpoint();
+        let entra = self.entra()?;
+        Ok(if profile.flow == Flow::DeviceCode {
+            (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
+        } else {
+            let hint = profile.username.as_deref();
+            (
+                interactive::browser(entra, &ep, hint, prompt).await?,
+                Grant::AuthorizationCode,
+            )
+        })
+    }
+
+    /// An interactive sign-in. The user may take minutes, so the profile's lock is taken only
+    /// to keep the answer: other processes are not held back while the user signs in.
+    pub(super) async fn sign_in_interactive(
+        &self,
+        profile: &Profile,
+        prompt: &dyn Prompt,
+    ) -> Result<Issued, BrokerError> {
+        crate::trust::check(&self.dir)?;
+        blocking(|| self.secrets.check())?;
+        let got = self.interactive_grant(profile, prompt).await;
+        let _lock = self.lock(profile).await?;
+        let result = got.and_then(|(resp, grant)| self.store(profile, resp, grant, None, Vec::new()));
+        self.record(profile, &result);
+        result
     }
 
     fn sign_in_needed(profile: &Profile, reason: &str) -> BrokerError {

@@ -97,7 +97,11 @@ impl Default for NetSettings {
     }
 }
 
+/// Told what the broker waits for when another process holds a profile's lock.
+pub type LockWaitNotice = Arc<dyn Fn(&str) + Send + Sync>;
+
 pub struct Broker {
+    on_lock_wait: Option<LockWaitNotice>,
     states: StateStore,
     dir: ConfigDir,
     secrets: Arc<dyn SecretStore>,
@@ -108,12 +112,27 @@ pub struct Broker {
 impl Broker {
     pub fn new(dir: ConfigDir, secrets: Arc<dyn SecretStore>, net: NetSettings) -> Self {
         Self {
+            on_lock_wait: None,
             states: StateStore::new(dir.clone()),
             dir,
             secrets,
             net,
             entra: OnceLock::new(),
         }
+    }
+
+    /// Says (on stderr, for a command) what the broker waits for when another process holds
+    /// the profile's lock.
+    #[must_use]
+    pub fn on_lock_wait(mut self, notice: LockWaitNotice) -> Self {
+        self.on_lock_wait = Some(notice);
+        self
+    }
+
+    /// The longest another process can rightly hold a profile's lock: every attempt of a fetch
+    /// within the retry budget. Longer means it is stuck.
+    pub fn lock_wait_limit(&self) -> Duration {
+        self.net.retry.budget + self.net.timeout * 2
     }
 
     pub fn states(&self) -> &StateStore {
@@ -245,10 +264,7 @@ impl Broker {
 
     /// Signs in with an interactive flow (device code or browser) through `prompt`.
     pub async fn login_interactive(&self, profile: &Profile, prompt: &dyn Prompt) -> Result<Issued, BrokerError> {
-        let _lock = self.lock(profile).await?;
-        let result = self.fetch(profile, None, Some(prompt), false, true).await;
-        self.record(profile, &result);
-        result
+        self.sign_in_interactive(profile, prompt).await
     }
 
     /// Removes the profile's tokens (and the remembered password if asked) and its metadata.
@@ -284,13 +300,25 @@ impl Broker {
         crate::trust::check(&self.dir)?;
         let path = self.dir.profile_lock(profile.name.as_str());
         let what = path.display().to_string();
-        tokio::task::spawn_blocking(move || FileLock::acquire(&path))
-            .await
-            .map_err(|e| BrokerError::Io {
-                what: what.clone(),
-                source: std::io::Error::other(e),
-            })?
-            .map_err(|source| BrokerError::Io { what, source })
+        let limit = self.lock_wait_limit();
+        let notice = self.on_lock_wait.clone();
+        let name = profile.name.to_string();
+        tokio::task::spawn_blocking(move || {
+            FileLock::acquire_within(&path, limit, || {
+                if let Some(n) = notice {
+                    n(&format!(
+                        "another lcsauth process is getting a token for '{name}'; waiting for it (at most {}s)",
+                        limit.as_secs()
+                    ));
+                }
+            })
+        })
+        .await
+        .map_err(|e| BrokerError::Io {
+            what: what.clone(),
+            source: std::io::Error::other(e),
+        })?
+        .map_err(|source| BrokerError::Io { what, source })
     }
 
     /// What `status` and the board show, from metadata only.

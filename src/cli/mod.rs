@@ -107,7 +107,11 @@ impl Ctx {
             timeout: settings.http_timeout,
             ..NetSettings::default()
         };
-        Ok(Broker::new(self.dir.clone(), self.secrets()?, net))
+        Ok(
+            Broker::new(self.dir.clone(), self.secrets()?, net).on_lock_wait(Arc::new(|what: &str| {
+                eprintln!("note: {}", lcsauth::sanitize::line(what));
+            })),
+        )
     }
 }
 
