@@ -102,8 +102,8 @@ impl LastError {
             last.cause = Some(dx.cause.to_string());
             last.fix = Some(dx.fix.to_string());
             last.article_step = dx.article_step;
-            last.trace_id.clone_from(&r.body.trace_id);
-            last.correlation_id.clone_from(&r.body.correlation_id);
+            last.trace_id = r.trace_id().map(str::to_string);
+            last.correlation_id = r.correlation_id().map(str::to_string);
         }
         last
     }

@@ -146,20 +146,26 @@ pub fn explain_refusal(r: &Refusal) -> String {
     if let Some(step) = dx.article_step.and_then(|s| ARTICLE_STEPS.get(usize::from(s) - 1)) {
         let _ = write!(out, "\n  setup: revisit {step}");
     }
-    let b = &r.body;
+    if r.is_claims_challenge() {
+        let _ = write!(
+            out,
+            "\n  claims: Entra sent a claims challenge; only an interactive sign-in can answer it"
+        );
+    }
+    // The ids come from the fields, or from the description when a library or proxy dropped them.
     let ids: Vec<String> = [
-        ("trace id", &b.trace_id),
-        ("correlation id", &b.correlation_id),
-        ("time", &b.timestamp),
+        ("trace id", r.trace_id()),
+        ("correlation id", r.correlation_id()),
+        ("time", r.timestamp()),
     ]
     .iter()
-    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {}", safe(v))))
+    .filter_map(|(k, v)| v.map(|v| format!("{k} {}", safe(v))))
     .collect();
     if !ids.is_empty() {
         let _ = write!(out, "\n  quote to your admin: {}", ids.join(", "));
     }
-    if let Some(uri) = &b.error_uri {
-        let _ = write!(out, "\n  more: {}", safe(uri));
+    if let Some(uri) = r.code_page() {
+        let _ = write!(out, "\n  more: {}", safe(&uri));
     }
     out
 }

@@ -9,6 +9,7 @@
 //! connection could not be made), so a wrong password is sent once and never feeds an account
 //! lockout.
 
+pub mod description;
 pub mod error;
 pub mod wire;
 

@@ -45,6 +45,10 @@ pub struct ErrorBody {
     pub timestamp: Option<String>,
     #[serde(default)]
     pub error_uri: Option<String>,
+    /// A claims challenge: what Conditional Access or continuous access evaluation wants the
+    /// next sign-in to prove (JSON text, passed back to an interactive sign-in).
+    #[serde(default)]
+    pub claims: Option<String>,
 }
 
 /// The answer of `/devicecode`.
