@@ -270,11 +270,23 @@ impl Broker {
     /// Removes the profile's tokens (and the remembered password if asked) and its metadata.
     pub fn logout(&self, profile: &str, forget_password: bool) -> Result<(), BrokerError> {
         // The metadata goes first: without it no cached token is ever handed out, even if the
-        // keyring fails below.
-        self.states.remove(profile).map_err(|source| BrokerError::Io {
+        // keyring fails below. A kept password keeps the record of where it may go and of a
+        // refusal that holds it back.
+        let state = self.states.load(profile);
+        let kept = ProfileState {
+            password_for: state.password_for,
+            password_refused: state.password_refused,
+            ..ProfileState::default()
+        };
+        let io = |source| BrokerError::Io {
             what: "the token state file".into(),
             source,
-        })?;
+        };
+        if forget_password || (kept.password_for.is_none() && kept.password_refused.is_none()) {
+            self.states.remove(profile).map_err(io)?;
+        } else {
+            self.states.save(profile, &kept).map_err(io)?;
+        }
         for kind in [SecretKind::AccessToken, SecretKind::RefreshToken] {
             self.secrets.delete(profile, kind)?;
         }
