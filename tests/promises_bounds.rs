@@ -50,3 +50,27 @@ fn the_lcs_probe_reads_at_most_one_mebibyte_of_a_huge_answer() {
     let peak_mib = usage.max_rss() / 1024;
     assert!(peak_mib < 100, "lcsauth held {peak_mib} MiB for a 300 MiB answer");
 }
+
+#[test]
+fn a_trickling_answer_is_cut_at_the_http_timeout_and_the_password_is_not_sent_again() {
+    let body = r#"{"token_type":"Bearer","expires_in":3599,"access_token":"AT-SLOW"}"#.to_string();
+    let ep = Hostile::start(vec![Reply::Slow {
+        body,
+        gap: std::time::Duration::from_millis(100),
+    }]);
+    let v = Victim::new(ep.clone(), &[]);
+    let file = v.dir.path().join("profiles.toml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("http_timeout = \"30s\"", "http_timeout = \"1s\"");
+    std::fs::write(&file, text).unwrap();
+    let started = std::time::Instant::now();
+    let e = common::hostile::err(&v.login(PASSWORD).code(4));
+    assert!(e.contains("within 1s"), "{e}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(ep.grants("password"), 1, "the password was sent again after a timeout");
+}
