@@ -72,7 +72,8 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool, wide: bool, now: Timestamp) 
         Cell::from(mark),
         Cell::from(e.name().as_str()),
         Cell::from(e.profile.region.key()),
-        Cell::from(e.profile.username.as_deref().unwrap_or("-")),
+        // A username from profiles.toml is outside text: no control reaches the screen.
+        Cell::from(lcsauth::sanitize::line(e.profile.username.as_deref().unwrap_or("-")).into_owned()),
     ];
     if wide {
         cells.push(Cell::from(flow_word(e.profile.flow)));
