@@ -213,8 +213,10 @@ impl EntraClient {
         let started = tokio::time::Instant::now();
         let mut backoff = self.retry.first_backoff;
         let mut attempt = 1;
+        // Encoded once; every attempt shares the buffer, which is wiped when the last one drops.
+        let form = form_body(form);
         loop {
-            let (outcome, unsent) = match self.send_once(url, form).await {
+            let (outcome, unsent) = match self.send_once(url, &form).await {
                 Ok(answer) => (Ok(answer), false),
                 Err(Failed { error, unsent }) => (Err(error), unsent),
             };
@@ -257,7 +259,7 @@ impl EntraClient {
         }
     }
 
-    async fn send_once(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, HeaderMap, Vec<u8>), Failed> {
+    async fn send_once(&self, url: &str, form: &bytes::Bytes) -> Result<(u16, HeaderMap, Vec<u8>), Failed> {
         let request_id = uuid::Uuid::new_v4().to_string();
         // A proxy from the environment is for the internet: a loopback authority's form (a
         // password, a refresh token) goes straight to it.
@@ -267,7 +269,8 @@ impl EntraClient {
             .header("Accept", "application/json")
             .header("client-request-id", &request_id)
             .header("return-client-request-id", "true")
-            .form(form)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form.clone())
             .send()
             .await
             .map_err(|e| Failed {
@@ -313,6 +316,42 @@ pub fn is_loopback(url: &str) -> bool {
     };
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     bare == "localhost" || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A form body that wipes its buffer when the last reference to it drops: the form of a
+/// password or refresh-token grant does not linger in freed memory.
+struct WipedOnDrop(zeroize::Zeroizing<Vec<u8>>);
+
+impl AsRef<[u8]> for WipedOnDrop {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// `application/x-www-form-urlencoded`, as browsers and reqwest's `form` encode it, into one
+/// buffer sized up front (a growing buffer would leave unwiped copies behind).
+fn form_body(form: &[(&str, &str)]) -> bytes::Bytes {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let worst: usize = form.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum();
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(worst));
+    for (i, (k, v)) in form.iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        for (j, part) in [k, v].iter().enumerate() {
+            if j == 1 {
+                out.push(b'=');
+            }
+            for &b in part.as_bytes() {
+                match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(b),
+                    b' ' => out.push(b'+'),
+                    _ => out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]),
+                }
+            }
+        }
+    }
+    bytes::Bytes::from_owner(WipedOnDrop(out))
 }
 
 /// Which failures a request may be sent again after.
@@ -429,7 +468,23 @@ fn refusal_or_bad(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> E
 
 #[cfg(test)]
 mod loopback_tests {
-    use super::is_loopback;
+    use super::{form_body, is_loopback};
+
+    #[test]
+    fn form_bodies_are_encoded_as_the_url_standard_encodes_forms() {
+        let form = [
+            ("username", "ops@contoso.onmicrosoft.com"),
+            ("password", "p&ss=w%rd+ with spaces ünï €"),
+            ("scope", "https://lcsapi.lcs.dynamics.com//.default offline_access"),
+            ("x", "*-._~!'()"),
+        ];
+        let mut reference = reqwest::Url::parse("http://x/").unwrap();
+        reference.query_pairs_mut().extend_pairs(form);
+        assert_eq!(
+            std::str::from_utf8(&form_body(&form)).unwrap(),
+            reference.query().unwrap()
+        );
+    }
 
     #[test]
     fn loopback_hosts_are_recognised_and_lookalikes_are_not() {
