@@ -10,6 +10,8 @@ use clap::Parser;
 use cli::args::{Cli, Command};
 
 fn main() -> ExitCode {
+    // Only when the shell asks for completions (its variable is set); otherwise a no-op.
+    cli::complete::answer_if_asked();
     // Before any secret is read: a crash must not write one to a core file.
     let hygiene = lcsauth::hygiene::no_core_dumps();
     let args = Cli::parse();

@@ -53,10 +53,11 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     }
     let default = config.default_profile.as_ref();
     outln!(
-        "{:<2}{:<24} {:<9} {:<9} {:<10} {}",
+        "{:<2}{:<24} {:<9} {:<28} {:<9} {:<10} {}",
         "",
         "NAME",
         "REGION",
+        "USER",
         "STATE",
         "LEFT",
         "EXPIRES (UTC)"
@@ -70,15 +71,27 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
         let expires = st
             .expires_at
             .map_or("-".into(), |t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+        // The account the token acts as when known, else the profile's username.
+        let user = st
+            .state
+            .token
+            .as_ref()
+            .and_then(|t| t.claims.user.as_deref())
+            .or(p.username.as_deref())
+            .unwrap_or("-");
         outln!(
-            "{mark:<2}{:<24} {:<9} {:<9} {:<10} {expires}",
+            "{mark:<2}{:<24} {:<9} {:<28} {:<9} {:<10} {expires}",
             p.name.as_str(),
             p.region.key(),
+            user,
             st.token_state.key(),
             left
         );
         if let (Some(e), TokenState::Error) = (&st.state.last_error, st.token_state) {
             outln!("    {}", lcsauth::sanitize::line(&e.message));
+        }
+        if let Some(m) = st.user_mismatch(p) {
+            outln!("    note: {m}");
         }
     }
     Ok(())

@@ -3,6 +3,8 @@ pub mod fixtures;
 mod screens;
 mod update;
 mod update_form;
+mod update_freshness;
+mod update_keys;
 mod update_probe;
 mod update_reload;
 mod update_sign_in;

@@ -1,7 +1,7 @@
 //! Drawing: a pure function of `App` and `now`. No I/O, no clock, no state changes.
 
 mod board;
-mod detail;
+pub mod detail;
 mod form;
 mod help;
 pub mod layout;
