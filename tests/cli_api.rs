@@ -152,7 +152,7 @@ fn an_error_message_with_control_characters_is_made_visible() {
         .assert()
         .code(3);
     let err = stderr(&out);
-    assert!(err.contains("bad\\u{1b}[2J\\u{7}thing (activity id a1)"), "{err}");
+    assert!(err.contains("bad\\e[2J\\x07thing (activity id a1)"), "{err}");
     assert!(!err.contains('\u{1b}'), "no raw escape reaches the terminal");
 }
 

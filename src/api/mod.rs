@@ -21,20 +21,12 @@ pub const LCS_API_VERSION: &str = "2017-09-15";
 /// The largest answer body read, in bytes: a backup list of thousands of entries fits.
 pub const BODY_LIMIT: usize = 16 << 20;
 
-/// Control characters of outside text made visible before a terminal sees them.
+/// Control characters of outside text made visible before a terminal sees them (newlines kept).
 pub fn visible(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    crate::sanitize::text(text).into_owned()
 }
 
 /// [`visible`] for one line: newlines too.
 pub fn visible_line(text: &str) -> String {
-    visible(text).replace('\n', "\\n")
+    crate::sanitize::line(text).into_owned()
 }

@@ -143,7 +143,7 @@ mod tests {
         assert_eq!(
             v,
             Verdict::Refused {
-                message: "Limit\\u{1b}[31m reached".into(),
+                message: "Limit\\e[31m reached".into(),
                 activity_id: Some("a1".into())
             }
         );

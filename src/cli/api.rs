@@ -424,11 +424,7 @@ fn print_answer(answer: &Answer, a: Show) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     let shown = |text: &str| {
         let text = if terminal { visible(text) } else { text.to_string() };
-        if terminal && !a.secrets {
-            mask_sas(&text)
-        } else {
-            text
-        }
+        if terminal && !a.secrets { mask_sas(&text) } else { text }
     };
     if a.include {
         let mut head = format!("HTTP {}\n", answer.status);
@@ -442,11 +438,16 @@ fn print_answer(answer: &Answer, a: Show) -> Result<(), Failure> {
         return Ok(());
     }
     if terminal {
-        let text = serde_json::from_slice::<serde_json::Value>(&answer.body)
+        // JSON keeps its exact value (the core's JSON escapes); other text has its controls shown.
+        let pretty = serde_json::from_slice::<serde_json::Value>(&answer.body)
             .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or_else(|| String::from_utf8_lossy(&answer.body).into_owned());
-        out.write_all(shown(&text).as_bytes())?;
+            .and_then(|v| serde_json::to_string_pretty(&v).ok());
+        let text = match pretty {
+            Some(json) => lcsauth::sanitize::json(&json).into_owned(),
+            None => visible(&String::from_utf8_lossy(&answer.body)),
+        };
+        let text = if a.secrets { text } else { mask_sas(&text) };
+        out.write_all(text.as_bytes())?;
         out.write_all(b"\n")?;
     } else {
         out.write_all(&answer.body)?;

@@ -146,6 +146,9 @@ pub struct SimConfig {
     pub lcs_operation_outcome: String,
     /// Database Movement operations allowed per environment per rolling 24 hours.
     pub lcs_operations_per_day: u32,
+    /// Group object ids in a `groups` claim of every access token (0 = none). Entra adds one
+    /// when the app registration asks for group claims; 320 take a token past 16 KiB.
+    pub access_token_groups: usize,
     /// Wait this long before answering every token, device-code, authorize
     /// and LCS request.
     #[serde(with = "duration_serde::option")]
@@ -172,6 +175,7 @@ impl Default for SimConfig {
             lcs_operation_duration: Duration::from_secs(8),
             lcs_operation_outcome: "Completed".to_owned(),
             lcs_operations_per_day: 3,
+            access_token_groups: 0,
             request_delay: None,
         }
     }
@@ -206,6 +210,13 @@ impl SimConfig {
     #[must_use]
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.access_token_lifetime = lifetime;
+        self
+    }
+
+    /// Access tokens with `n` group claims (320 take one past 16 KiB).
+    #[must_use]
+    pub fn groups(mut self, n: usize) -> Self {
+        self.access_token_groups = n;
         self
     }
 
