@@ -4,6 +4,7 @@
 //! format. It names no terminal or argument-parsing crate.
 
 pub mod atomic_file;
+pub mod audience;
 pub mod broker;
 pub mod clipboard;
 pub mod diagnose;

@@ -42,6 +42,8 @@ fn config_dir(dir: &Path) {
                     api_host: None,
                     project_id: None,
                     remember_password: false,
+                    cloud: None,
+                    audiences: Vec::new(),
                 })?;
             }
             Ok(())

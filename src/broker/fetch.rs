@@ -4,26 +4,32 @@
 use jiff::Timestamp;
 
 use super::{
-    Broker, BrokerError, Grant, Issued, LastError, ProfileState, RefreshMeta, TokenMeta, blocking, interactive,
+    AudienceState, Broker, BrokerError, Grant, Issued, LastError, ProfileState, RefreshMeta, TokenMeta, blocking,
+    interactive,
 };
 use super::{Prompt, Source};
+use crate::audience::Audience;
 use crate::entra::{EntraError, TokenResponse};
 use crate::profile::{Flow, Profile};
 use crate::secret::{Secret, SecretKind};
 use crate::token::{self, Claims};
+
+/// AADSTS65001: the user or an admin has not consented to the app using the resource.
+const CONSENT_REQUIRED: u32 = 65001;
 
 impl Broker {
     /// Gets a new token: refresh token first (unless `sign_in`), then the password.
     pub(super) async fn fetch(
         &self,
         profile: &Profile,
+        audience: &Audience,
         password: Option<Secret>,
         prompt: Option<&dyn Prompt>,
         has_refresh: bool,
         sign_in: bool,
     ) -> Result<Issued, BrokerError> {
         let name = profile.name.as_str();
-        let ep = profile.endpoint();
+        let ep = profile.endpoint_for(audience);
         let mut warnings = Vec::new();
         // A token the keyring cannot keep would be a sign-in spent for nothing.
         blocking(|| self.secrets.check())?;
@@ -32,7 +38,7 @@ impl Broker {
             && let Some(rt) = blocking(|| self.secrets.get(name, SecretKind::RefreshToken))?
         {
             match self.entra()?.refresh(&ep, &rt).await {
-                Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
+                Ok(resp) => return self.store(profile, audience, resp, Grant::RefreshToken, None, warnings),
                 Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
                     // The refresh token is dead (revoked, expired); fall through to a sign-in.
                     blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
@@ -66,7 +72,7 @@ impl Broker {
                 let username = profile.username.as_deref().unwrap_or_default();
                 let resp = self.entra()?.password(&ep, username, &password).await?;
                 let remember = (typed && profile.remember_password).then_some(&password);
-                self.store(profile, resp, Grant::Password, remember, warnings)
+                self.store(profile, audience, resp, Grant::Password, remember, warnings)
             }
             Flow::DeviceCode | Flow::Browser => {
                 let Some(prompt) = prompt else {
@@ -82,7 +88,7 @@ impl Broker {
                         Grant::AuthorizationCode,
                     )
                 };
-                self.store(profile, resp, grant, None, warnings)
+                self.store(profile, audience, resp, grant, None, warnings)
             }
         }
     }
@@ -105,6 +111,7 @@ impl Broker {
     fn store(
         &self,
         profile: &Profile,
+        audience: &Audience,
         resp: TokenResponse,
         grant: Grant,
         remember: Option<&Secret>,
@@ -149,28 +156,36 @@ impl Broker {
             warning = Some(e.to_string());
         }
         let claims = claims.unwrap_or_default();
-        if let Some(w) = claims.audience_mismatch(&profile.endpoint().api_host) {
+        if let Some(w) = claims.audience_mismatch(&profile.resource_for(audience)) {
             warnings.push(w);
         }
         blocking(|| -> Result<(), BrokerError> {
             if let Some(pw) = remember {
                 self.secrets.set(name, SecretKind::Password, pw)?;
             }
-            if let Err(e) = self.secrets.set(name, SecretKind::AccessToken, &resp.access_token) {
+            if let Err(e) = self
+                .secrets
+                .set(&audience.secret_owner(name), SecretKind::AccessToken, &resp.access_token)
+            {
                 warnings.push(format!(
                     "the access token was not cached ({e}); the next call signs in again"
                 ));
             }
             Ok(())
         })?;
-        state.token = Some(TokenMeta {
-            expires_at,
-            obtained_at: now,
-            grant,
-            claims,
-            warning,
-        });
-        state.last_error = None;
+        state.set_slot(
+            audience,
+            AudienceState {
+                token: Some(TokenMeta {
+                    expires_at,
+                    obtained_at: now,
+                    grant,
+                    claims,
+                    warning,
+                }),
+                last_error: None,
+            },
+        );
         if let Err(e) = self.states.save(name, &state) {
             warnings.push(format!(
                 "the token state was not saved in {}: {e}",
@@ -186,7 +201,7 @@ impl Broker {
     }
 
     /// Notes a failure in the profile's state so `status` and the board can explain it.
-    pub(super) fn record(&self, profile: &Profile, result: &Result<Issued, BrokerError>) {
+    pub(super) fn record(&self, profile: &Profile, audience: &Audience, result: &Result<Issued, BrokerError>) {
         // "Sign-in needed" is a state, not a failure: the board shows it from the missing token.
         let Err(e) = result else { return };
         if matches!(e, BrokerError::SignInNeeded { .. }) {
@@ -198,12 +213,19 @@ impl Broker {
             other => LastError::new(now, other.to_string()),
         };
         let name = profile.name.as_str();
+        let consent = last.code == Some(CONSENT_REQUIRED);
         let last = LastError {
-            fix: last.fix.map(|f| f.replace(" NAME", &format!(" {name}"))),
+            fix: if consent {
+                Some(audience.consent_fix())
+            } else {
+                last.fix.map(|f| f.replace(" NAME", &format!(" {name}")))
+            },
             ..last
         };
         let mut state = self.states.load(name);
-        state.last_error = Some(last);
+        let mut slot = state.slot(audience);
+        slot.last_error = Some(last);
+        state.set_slot(audience, slot);
         let _ = self.states.save(name, &state);
     }
 }

@@ -1,12 +1,14 @@
 //! Non-secret token metadata per profile, kept in `state/<profile>.json` so the board and
 //! `status` render without unlocking the keyring.
 
+use std::collections::BTreeMap;
 use std::io;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::atomic_file::write_private;
+use crate::audience::Audience;
 use crate::diagnose::Diagnosis;
 use crate::entra::EntraError;
 use crate::paths::ConfigDir;
@@ -120,6 +122,61 @@ pub struct ProfileState {
     pub refresh_token: Option<RefreshMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<LastError>,
+    /// Every audience but `lcs` (whose token and error are the fields above, as they always
+    /// were), keyed by the audience as written in `profiles.toml`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub audiences: BTreeMap<String, AudienceState>,
+}
+
+/// One audience's access-token metadata and last failure; the refresh token is the identity's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AudienceState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<LastError>,
+}
+
+impl ProfileState {
+    /// The state as one audience sees it: its own token and error, the identity's refresh token.
+    pub fn view(&self, audience: &Audience) -> ProfileState {
+        let slot = self.slot(audience);
+        ProfileState {
+            version: self.version,
+            token: slot.token,
+            refresh_token: self.refresh_token.clone(),
+            last_error: slot.last_error,
+            audiences: BTreeMap::new(),
+        }
+    }
+
+    /// The audience's token and error.
+    pub fn slot(&self, audience: &Audience) -> AudienceState {
+        if audience.is_lcs() {
+            return AudienceState {
+                token: self.token.clone(),
+                last_error: self.last_error.clone(),
+            };
+        }
+        self.audiences.get(&audience.to_string()).cloned().unwrap_or_default()
+    }
+
+    /// Replaces the audience's token and error.
+    pub fn set_slot(&mut self, audience: &Audience, slot: AudienceState) {
+        if audience.is_lcs() {
+            self.token = slot.token;
+            self.last_error = slot.last_error;
+        } else if slot == AudienceState::default() {
+            self.audiences.remove(&audience.to_string());
+        } else {
+            self.audiences.insert(audience.to_string(), slot);
+        }
+    }
+
+    /// The audiences other than `lcs` this state holds something for.
+    pub fn known_audiences(&self) -> Vec<Audience> {
+        self.audiences.keys().filter_map(|k| k.parse().ok()).collect()
+    }
 }
 
 /// Reads and writes state files.

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use lcsauth::audience::Audience;
 use lcsauth::profile::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant, duration_text};
 use lcsauth::region::Region;
 
@@ -56,6 +57,9 @@ pub enum Command {
     Status {
         #[arg(long)]
         json: bool,
+        /// Show this audience's state instead of LCS's (lcs, powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE)
+        #[arg(long, value_parser = parse_audience, value_name = "AUDIENCE")]
+        audience: Option<Audience>,
     },
     /// Remove a profile's tokens from the keyring
     Logout {
@@ -70,6 +74,10 @@ pub enum Command {
         /// The token must stay valid at least this long (default: the min_valid setting)
         #[arg(long, value_parser = parse_duration)]
         min_valid: Option<Duration>,
+        /// Also (or instead of lcs) export this audience's token as LCSAUTH_TOKEN_<AUDIENCE>; repeatable
+        /// (lcs: LCS_ACCESS_TOKEN, powerplatform: PP_ACCESS_TOKEN too)
+        #[arg(long, value_parser = parse_audience, value_name = "AUDIENCE")]
+        audience: Vec<Audience>,
         /// The command and its arguments, after `--`
         #[arg(last = true, required = true, num_args = 1.., value_name = "CMD")]
         command: Vec<std::ffi::OsString>,
@@ -189,6 +197,9 @@ pub struct TokenArgs {
     /// Read the password from one line of standard input if a sign-in is needed
     #[arg(long)]
     pub password_stdin: bool,
+    /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
+    #[arg(long, value_parser = parse_audience, value_name = "AUDIENCE")]
+    pub audience: Option<Audience>,
 }
 
 #[derive(Debug, Args)]
@@ -201,6 +212,9 @@ pub struct CopyArgs {
     /// Clear the clipboard after this long if it still holds the token (default: 45s)
     #[arg(long, value_parser = parse_duration)]
     pub clear_after: Option<Duration>,
+    /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
+    #[arg(long, value_parser = parse_audience, value_name = "AUDIENCE")]
+    pub audience: Option<Audience>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -211,6 +225,8 @@ pub enum Format {
     Header,
     /// A JSON object with the token and its expiry
     Json,
+    /// The JSON of `az account get-access-token` (accessToken, expiresOn, expires_on, tenant, tokenType)
+    Az,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -222,6 +238,10 @@ pub enum CopyFormat {
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
     duration_text::parse(s)
+}
+
+fn parse_audience(s: &str) -> Result<Audience, String> {
+    s.parse()
 }
 
 fn parse_flow(s: &str) -> Result<Flow, String> {

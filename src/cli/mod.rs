@@ -122,12 +122,13 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Logout { name, forget_password } => login::logout(&ctx, name.as_deref(), forget_password),
         Command::Token(a) => token_cmd::token(&ctx, &a),
         Command::Copy(a) => token_cmd::copy(&ctx, &a),
-        Command::Status { json } => status::run(&ctx, json),
+        Command::Status { json, audience } => status::run(&ctx, json, audience.as_ref()),
         Command::Exec {
             name,
             min_valid,
+            audience,
             command,
-        } => exec::run(&ctx, name.as_deref(), min_valid, &command),
+        } => exec::run(&ctx, name.as_deref(), min_valid, &audience, &command),
         Command::Probe { name, project_id, json } => probe::run(&ctx, name.as_deref(), project_id, json),
         Command::Doctor { json } => doctor::run(&ctx, json),
         // Handled before: they need no context, or open the terminal UI (`demo`, in main).

@@ -32,6 +32,8 @@ pub fn add(ctx: &Ctx, name: ProfileName, f: ProfileFields, password_stdin: bool)
         api_host: None,
         project_id: None,
         remember_password: false,
+        cloud: None,
+        audiences: Vec::new(),
     };
     apply(&mut profile, f);
     if profile.flow == Flow::Password && profile.username.is_none() && password.is_none() {

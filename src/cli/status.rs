@@ -3,7 +3,8 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use lcsauth::broker::{StateStore, Status};
+use lcsauth::audience::Audience;
+use lcsauth::broker::{StateStore, Status, audiences_of};
 use lcsauth::profile::Profile;
 use lcsauth::token::TokenState;
 
@@ -32,18 +33,47 @@ pub fn status_json(p: &Profile, st: &Status) -> Value {
     })
 }
 
-pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
+/// One audience's object in `status --json`: the same fields as a profile's, for that audience.
+pub fn audience_json(p: &Profile, audience: &Audience, st: &Status) -> Value {
+    let mut v = status_json(p, st);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("audience".into(), json!(audience.name()));
+        obj.insert("resource".into(), json!(p.resource_for(audience)));
+        obj.insert("api_host".into(), json!(p.endpoint_for(audience).api_host));
+    }
+    v
+}
+
+/// `status`: every profile, for `audience` (default `lcs`); `--json` adds each profile's
+/// audiences under `audiences`.
+pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), Failure> {
     let config = ctx.config()?;
     let states = StateStore::new(ctx.dir.clone());
     let now = Timestamp::now();
     let min_valid = config.settings.min_valid;
+    let shown = audience.cloned().unwrap_or_default();
     let rows: Vec<(&Profile, Status)> = config
         .profiles
         .iter()
-        .map(|p| (p, Status::of(states.load(p.name.as_str()), now, min_valid)))
+        .map(|p| (p, Status::of(states.load(p.name.as_str()).view(&shown), now, min_valid)))
         .collect();
     if as_json {
-        let arr: Vec<Value> = rows.iter().map(|(p, st)| status_json(p, st)).collect();
+        let arr: Vec<Value> = rows
+            .iter()
+            .map(|(p, st)| {
+                let state = states.load(p.name.as_str());
+                let audiences: Vec<Value> = audiences_of(p, &state)
+                    .iter()
+                    .map(|a| audience_json(p, a, &Status::of(state.view(a), now, min_valid)))
+                    .collect();
+                let mut v = status_json(p, st);
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("audience".into(), json!(shown.name()));
+                    obj.insert("audiences".into(), Value::Array(audiences));
+                }
+                v
+            })
+            .collect();
         outln!("{}", Value::Array(arr));
         return Ok(());
     }

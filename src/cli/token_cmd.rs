@@ -6,7 +6,8 @@ use std::process::{Command, Stdio};
 use jiff::Timestamp;
 use serde_json::json;
 
-use lcsauth::broker::{Ask, Issued, Source};
+use lcsauth::audience::Audience;
+use lcsauth::broker::{Ask, BrokerError, Issued, Source};
 use lcsauth::clipboard;
 use lcsauth::profile::Profile;
 use lcsauth::secret::Secret;
@@ -15,10 +16,22 @@ use super::args::{CopyArgs, CopyFormat, Format, TokenArgs};
 use super::report::{Exit, Failure};
 use super::{Ctx, for_profile, human_duration, login, password_from_stdin, runtime};
 
-/// Gets a fresh token: the cached one when it is fresh (no runtime, no network), else the broker.
+/// Gets a fresh LCS token: the cached one when it is fresh (no runtime, no network), else the broker.
 pub fn fresh(
     ctx: &Ctx,
     name: Option<&str>,
+    min_valid: Option<std::time::Duration>,
+    force: bool,
+    password_stdin: bool,
+) -> Result<(Profile, Issued), Failure> {
+    fresh_for(ctx, name, &Audience::Lcs, min_valid, force, password_stdin)
+}
+
+/// [`fresh`] for one of the identity's audiences.
+pub fn fresh_for(
+    ctx: &Ctx,
+    name: Option<&str>,
+    audience: &Audience,
     min_valid: Option<std::time::Duration>,
     force: bool,
     password_stdin: bool,
@@ -27,7 +40,7 @@ pub fn fresh(
     let profile = ctx.select(&config, name)?.clone();
     let min_valid = min_valid.unwrap_or(config.settings.min_valid);
     let broker = ctx.broker(&config.settings)?;
-    if !force && let Some(t) = broker.cached(&profile, min_valid, Timestamp::now())? {
+    if !force && let Some(t) = broker.cached_for(&profile, audience, min_valid, Timestamp::now())? {
         return Ok((profile, t));
     }
     let password = if password_stdin {
@@ -39,10 +52,11 @@ pub fn fresh(
         min_valid,
         force,
         password,
+        audience: audience.clone(),
     };
     let issued = runtime()?
         .block_on(broker.fresh(&profile, ask))
-        .map_err(|e| for_profile(e.into(), profile.name.as_str()))?;
+        .map_err(|e| for_audience(e, audience, profile.name.as_str()))?;
     if let Source::Fetched(_) = issued.source {
         login::announce(&profile, &issued);
     } else {
@@ -64,8 +78,48 @@ pub fn fresh(
     Ok((profile, issued))
 }
 
+/// The failure of an audience's token, with the permission to add when consent is missing.
+fn for_audience(e: BrokerError, audience: &Audience, name: &str) -> Failure {
+    let consent = matches!(&e, BrokerError::Entra(lcsauth::entra::EntraError::Refused(r)) if r.code() == Some(65001));
+    let mut f = for_profile(e.into(), name);
+    if consent && !audience.is_lcs() {
+        f.message = format!("{}\n  for this audience: {}", f.message, audience.consent_fix());
+    }
+    f
+}
+
+/// The JSON `az account get-access-token` prints, so scripts written for az switch by one word.
+pub fn az_json(profile: &Profile, issued: &Issued) -> serde_json::Value {
+    let t = issued.access_token.expose();
+    let tenant = lcsauth::token::Claims::decode(t)
+        .ok()
+        .and_then(|c| c.tid)
+        .unwrap_or_else(|| profile.tenant.to_string());
+    let local = issued.expires_at.to_zoned_datetime(jiff::tz::TimeZone::system());
+    let expires_on = format!(
+        "{}.{:06}",
+        local.strftime("%Y-%m-%d %H:%M:%S"),
+        issued.expires_at.subsec_microsecond()
+    );
+    json!({
+        "accessToken": t,
+        "expiresOn": expires_on,
+        "expires_on": issued.expires_at.as_second(),
+        "tenant": tenant,
+        "tokenType": "Bearer",
+    })
+}
+
 pub fn token(ctx: &Ctx, a: &TokenArgs) -> Result<(), Failure> {
-    let (profile, issued) = fresh(ctx, a.name.as_deref(), a.min_valid, a.force, a.password_stdin)?;
+    let audience = a.audience.clone().unwrap_or_default();
+    let (profile, issued) = fresh_for(
+        ctx,
+        a.name.as_deref(),
+        &audience,
+        a.min_valid,
+        a.force,
+        a.password_stdin,
+    )?;
     let t = issued.access_token.expose();
     let out = match a.format {
         Format::Raw => format!("{t}\n"),
@@ -77,10 +131,11 @@ pub fn token(ctx: &Ctx, a: &TokenArgs) -> Result<(), Failure> {
                 json!({
                     "profile": profile.name.as_str(), "token_type": "Bearer", "access_token": t,
                     "expires_at": issued.expires_at.to_string(), "expires_in": left,
-                    "api_host": profile.endpoint().api_host,
+                    "api_host": profile.endpoint_for(&audience).api_host, "audience": audience.name(),
                 })
             )
         }
+        Format::Az => format!("{}\n", az_json(&profile, &issued)),
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush())?;
@@ -90,7 +145,8 @@ pub fn token(ctx: &Ctx, a: &TokenArgs) -> Result<(), Failure> {
 pub fn copy(ctx: &Ctx, a: &CopyArgs) -> Result<(), Failure> {
     let config = ctx.config()?;
     let clear_after = a.clear_after.unwrap_or(config.settings.clear_after);
-    let (profile, issued) = fresh(ctx, a.name.as_deref(), a.min_valid, false, false)?;
+    let audience = a.audience.clone().unwrap_or_default();
+    let (profile, issued) = fresh_for(ctx, a.name.as_deref(), &audience, a.min_valid, false, false)?;
     let text = match a.format {
         CopyFormat::Raw => issued.access_token.clone(),
         CopyFormat::Header => Secret::new(format!("Bearer {}", issued.access_token.expose())),

@@ -88,6 +88,8 @@ fn samples(simulator: &BaseUrl) -> Result<Vec<Profile>, String> {
                 api_host: Some(simulator.clone()),
                 project_id: Some(project.clone()),
                 remember_password: i == 0,
+                cloud: None,
+                audiences: Vec::new(),
             })
         })
         .collect()

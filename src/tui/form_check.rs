@@ -97,6 +97,9 @@ impl ProfileForm {
             project_id,
             // The switch is only on screen for the password flow; elsewhere it means nothing.
             remember_password: self.remember && self.flow == Flow::Password,
+            // Fields the form does not show yet are kept as the profile had them.
+            cloud: self.original.as_ref().and_then(|p| p.cloud),
+            audiences: self.original.as_ref().map(|p| p.audiences.clone()).unwrap_or_default(),
         };
         if let Err(message) = profile.validate() {
             // The form already says which profile this is: drop the "profile 'x': " prefix.

@@ -120,6 +120,7 @@ impl Worker {
                 min_valid,
                 force,
                 password,
+                ..Ask::default()
             };
             self.broker.fresh(&profile, ask).await
         };

@@ -35,6 +35,8 @@ pub fn profile(name: &str) -> Profile {
         api_host: None,
         project_id: None,
         remember_password: false,
+        cloud: None,
+        audiences: Vec::new(),
     }
 }
 
