@@ -39,7 +39,8 @@ impl Broker {
         {
             match self.entra()?.refresh(&ep, &rt).await {
                 Ok(resp) => return self.store(profile, audience, resp, Grant::RefreshToken, None, warnings),
-                Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
+                // A missing consent is the audience's, not the refresh token's: it stays.
+                Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" && r.code() != Some(CONSENT_REQUIRED) => {
                     // The refresh token is dead (revoked, expired); fall through to a sign-in.
                     blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
                     let mut state = self.states.load(name);

@@ -223,6 +223,7 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
         (entry.username.clone(), entry.scope.clone())
     };
     let scope = parse_scope(form.get("scope").unwrap_or(&stored_scope))?;
+    issue::check_consent(shared, client_id, &scope)?;
     let user = shared.user_or_guest(&username);
     Ok(issue::issue(
         shared,

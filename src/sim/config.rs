@@ -117,6 +117,10 @@ pub struct SimConfig {
     pub lcs_member_projects: Vec<u64>,
     /// When set, LCS accepts only access tokens with this `aud`.
     pub lcs_audience: Option<String>,
+    /// Resources (the `aud` of access tokens, e.g. `https://api.powerplatform.com`) the app
+    /// registration has consented permissions for; any other answers AADSTS65001. Empty
+    /// consents to every resource.
+    pub consented_resources: Vec<String>,
     /// Wait this long before answering every token, device-code, authorize
     /// and LCS request.
     #[serde(with = "duration_serde::option")]
@@ -140,6 +144,7 @@ impl Default for SimConfig {
             auto_approve_user: None,
             lcs_member_projects: vec![1_234_567],
             lcs_audience: None,
+            consented_resources: Vec::new(),
             request_delay: None,
         }
     }

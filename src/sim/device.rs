@@ -146,6 +146,7 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
         }
     };
     let scope = parse_scope(&scope)?;
+    issue::check_consent(shared, client_id, &scope)?;
     let user = shared.user_or_guest(&username);
     Ok(issue::issue(
         shared,

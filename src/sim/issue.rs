@@ -133,6 +133,22 @@ fn lifetime(shared: &Shared) -> u64 {
 }
 
 /// Mints and records the tokens for `grant`.
+/// Refuses a resource the app registration has no consented permission for (AADSTS65001,
+/// with the sentence Entra sends).
+pub fn check_consent(shared: &Shared, client_id: &str, scope: &Scope) -> Result<(), AadError> {
+    let consented = &shared.config.consented_resources;
+    let norm = |s: &str| s.trim_end_matches('/').to_ascii_lowercase();
+    if consented.is_empty() || consented.iter().any(|r| norm(r) == norm(&scope.resource)) {
+        return Ok(());
+    }
+    Err(AadError::with_text(
+        65001,
+        format!(
+            "The user or administrator has not consented to use the application with ID '{client_id}' named 'lcsauth'. Send an interactive authorization request for this user and resource."
+        ),
+    ))
+}
+
 pub fn issue(shared: &Shared, grant: &Grant<'_>) -> TokenBody {
     let user = grant.user;
     let tid = jwt::tenant_id(home_tenant(grant.tenant, &user.username));

@@ -122,6 +122,7 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
     if user.password != password {
         return Err(AadError::new(50126));
     }
+    issue::check_consent(shared, client_id, &scope)?;
     if user.mfa_required {
         return Err(AadError::with_text(
             50076,
@@ -148,6 +149,7 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
 fn refresh(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Result<TokenBody, AadError> {
     let token = form.require("refresh_token")?;
     let scope = parse_scope(form.require("scope")?)?;
+    issue::check_consent(shared, client_id, &scope)?;
     let grant = {
         let mut inner = shared.lock();
         let Some(grant) = inner.refresh.get_mut(token) else {

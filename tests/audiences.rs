@@ -1,0 +1,235 @@
+//! One identity, every admin API: a single interactive sign-in (device code, behind MFA) serves
+//! LCS, the Power Platform API and a Dataverse organisation through the one refresh token, each
+//! audience cached and refreshed on its own, against the simulator.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use lcsauth::audience::Audience;
+use lcsauth::broker::{Ask, Broker, DeviceCodeInfo, Grant, NetSettings, Prompt, Source};
+use lcsauth::entra::RetryPolicy;
+use lcsauth::paths::ConfigDir;
+use lcsauth::profile::Profile;
+use lcsauth::secret::memory::MemoryStore;
+use lcsauth::secret::{SecretKind, SecretStore};
+use lcsauth::sim::{DeviceAutoApprove, SimConfig, SimUser, Simulator, token_claims};
+
+const USER: &str = "admin@fabrikam.onmicrosoft.com";
+const DATAVERSE: &str = "dataverse:https://fabrikam.crm4.dynamics.com";
+
+/// Counts the interactive steps the user is asked for.
+#[derive(Default)]
+struct CountingPrompt {
+    device_codes: Mutex<u32>,
+}
+
+impl Prompt for CountingPrompt {
+    fn device_code(&self, _info: &DeviceCodeInfo) {
+        *self.device_codes.lock().unwrap() += 1;
+    }
+    fn open_browser(&self, _url: &str) -> bool {
+        false
+    }
+}
+
+fn sim_config(consented: &[&str]) -> SimConfig {
+    SimConfig {
+        users: vec![SimUser::new(USER, "Demo-Pass-1").with_mfa()],
+        device_code_interval: Duration::from_secs(1),
+        device_auto_approve: Some(DeviceAutoApprove {
+            after_polls: 0,
+            username: USER.to_owned(),
+        }),
+        consented_resources: consented.iter().map(|s| (*s).to_owned()).collect(),
+        ..SimConfig::default()
+    }
+}
+
+fn profile(sim: &Simulator) -> Profile {
+    let text = format!(
+        r#"
+[[profile]]
+name = "fabrikam"
+tenant = "fabrikam.onmicrosoft.com"
+client_id = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+region = "eu"
+username = "{USER}"
+flow = "device-code"
+authority = "{}"
+audiences = ["powerplatform", "{DATAVERSE}"]
+"#,
+        sim.base_url()
+    );
+    let config = lcsauth::profile::store::Config::parse(&text, std::path::Path::new("profiles.toml")).unwrap();
+    config.profiles[0].clone()
+}
+
+fn broker(dir: &std::path::Path, store: Arc<MemoryStore>) -> Broker {
+    let net = NetSettings {
+        timeout: Duration::from_secs(10),
+        retry: RetryPolicy {
+            attempts: 1,
+            ..RetryPolicy::default()
+        },
+    };
+    Broker::new(ConfigDir::new(dir), store, net)
+}
+
+fn ask(audience: &Audience) -> Ask {
+    Ask {
+        min_valid: Duration::from_secs(60),
+        audience: audience.clone(),
+        ..Ask::default()
+    }
+}
+
+fn refresh_requests(sim: &Simulator) -> Vec<String> {
+    sim.requests()
+        .iter()
+        .filter(|r| r.is_token() && r.field("grant_type") == Some("refresh_token"))
+        .map(|r| r.field("scope").unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_device_code_sign_in_serves_lcs_power_platform_and_dataverse_with_one_refresh_each() {
+    let sim = Simulator::start(sim_config(&[])).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let broker = broker(dir.path(), store.clone());
+    let p = profile(&sim);
+    let prompt = CountingPrompt::default();
+
+    let signed_in = broker.login_interactive(&p, &prompt).await.unwrap();
+    assert_eq!(signed_in.source, Source::Fetched(Grant::DeviceCode));
+    assert_eq!(*prompt.device_codes.lock().unwrap(), 1);
+    let amr = token_claims(signed_in.access_token.expose()).unwrap()["amr"].to_string();
+    assert!(amr.contains("mfa"), "the sign-in passed MFA: {amr}");
+    sim.clear_requests();
+
+    let lcs = Audience::Lcs;
+    let pp = Audience::PowerPlatform;
+    let dv: Audience = DATAVERSE.parse().unwrap();
+    for audience in [&lcs, &pp, &dv] {
+        let mut a = ask(audience);
+        a.force = audience.is_lcs(); // the sign-in left a fresh LCS token: ask for a new one
+        let t = broker.fresh(&p, a).await.unwrap();
+        assert_eq!(t.source, Source::Fetched(Grant::RefreshToken), "{audience}");
+        let claims = token_claims(t.access_token.expose()).unwrap();
+        assert_eq!(claims["aud"], p.resource_for(audience), "{audience}");
+        assert_eq!(claims["upn"], USER);
+    }
+    assert_eq!(
+        refresh_requests(&sim),
+        vec![
+            "https://lcsapi.eu.lcs.dynamics.com//.default offline_access".to_string(),
+            "https://api.powerplatform.com/.default offline_access".to_string(),
+            "https://fabrikam.crm4.dynamics.com/.default offline_access".to_string(),
+        ],
+        "one refresh request per audience"
+    );
+    assert_eq!(sim.token_requests(), 3, "no other token request");
+    assert_eq!(*prompt.device_codes.lock().unwrap(), 1, "no further interactive step");
+
+    // Each audience is cached on its own: asking again makes no request.
+    sim.clear_requests();
+    for audience in [&lcs, &pp, &dv] {
+        let t = broker.fresh(&p, ask(audience)).await.unwrap();
+        assert_eq!(t.source, Source::Cache, "{audience}");
+    }
+    assert_eq!(sim.token_requests(), 0);
+
+    // The rotated refresh token is the one the last audience's refresh returned.
+    let kept = store.get("fabrikam", SecretKind::RefreshToken).unwrap().unwrap();
+    assert_eq!(sim.issued_refresh_tokens().last().unwrap(), kept.expose());
+
+    // The LCS token stays where it always was; the others under their own entries.
+    assert!(store.get("fabrikam", SecretKind::AccessToken).unwrap().is_some());
+    assert!(store.get("fabrikam#powerplatform", SecretKind::AccessToken).unwrap().is_some());
+    assert!(
+        store
+            .get("fabrikam#dataverse-fabrikam.crm4.dynamics.com", SecretKind::AccessToken)
+            .unwrap()
+            .is_some()
+    );
+    let statuses = broker.audience_statuses(&p, Timestamp::now(), Duration::from_secs(60));
+    let names: Vec<String> = statuses.iter().map(|(a, _)| a.name()).collect();
+    assert_eq!(names, ["lcs", "powerplatform", "dataverse:fabrikam.crm4.dynamics.com"]);
+    assert!(statuses.iter().all(|(_, s)| s.token_state.key() == "valid"));
+
+    // Logging out removes every audience's token with the refresh token.
+    broker.logout("fabrikam", false).unwrap();
+    assert!(store.is_empty(), "no entry left behind");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refreshed_with_single_use_refresh_tokens_each_audience_keeps_the_rotated_one() {
+    let mut config = sim_config(&[]);
+    config.single_use_refresh_tokens = true;
+    let sim = Simulator::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let broker = broker(dir.path(), Arc::new(MemoryStore::new()));
+    let p = profile(&sim);
+    broker.login_interactive(&p, &CountingPrompt::default()).await.unwrap();
+    // Every redemption spends the refresh token; a lost rotation would fail the next audience.
+    for audience in ["powerplatform", DATAVERSE, "powerapps", "lcs", "powerplatform"] {
+        let mut a = ask(&audience.parse().unwrap());
+        a.force = true;
+        broker.fresh(&p, a).await.unwrap_or_else(|e| panic!("{audience}: {e}"));
+    }
+    assert_eq!(refresh_requests(&sim).len(), 5);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audience_without_consent_is_refused_with_the_permission_to_add_and_others_still_work() {
+    let sim = Simulator::start(sim_config(&["https://lcsapi.eu.lcs.dynamics.com"])).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let broker = broker(dir.path(), Arc::new(MemoryStore::new()));
+    let p = profile(&sim);
+    broker.login_interactive(&p, &CountingPrompt::default()).await.unwrap();
+    let err = broker.fresh(&p, ask(&Audience::PowerPlatform)).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("AADSTS65001"), "{text}");
+    let lcsauth::broker::BrokerError::Entra(lcsauth::entra::EntraError::Refused(r)) = &err else {
+        panic!("not a refusal: {err:?}")
+    };
+    let said = r.description_line().unwrap_or_default();
+    assert!(said.contains("has not consented to use the application"), "{said}");
+    let state = broker.states().load("fabrikam");
+    let slot = state.slot(&Audience::PowerPlatform);
+    let fix = slot.last_error.unwrap().fix.unwrap();
+    assert!(fix.contains("8578e004-a5c6-46e7-913e-12f58912df43"), "{fix}");
+    // The failure belongs to that audience: LCS is untouched, and a refusal kills no refresh token.
+    assert!(state.last_error.is_none());
+    assert!(state.refresh_token.is_some());
+    let mut a = ask(&Audience::Lcs);
+    a.force = true;
+    broker.fresh(&p, a).await.unwrap();
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_for_one_audience_make_one_refresh_request() {
+    let sim = Simulator::start(sim_config(&[])).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Arc::new(broker(dir.path(), Arc::new(MemoryStore::new())));
+    let p = profile(&sim);
+    broker.login_interactive(&p, &CountingPrompt::default()).await.unwrap();
+    sim.clear_requests();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (b, p) = (broker.clone(), p.clone());
+            tokio::spawn(async move { b.fresh(&p, ask(&Audience::PowerPlatform)).await.map(|t| t.source) })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(refresh_requests(&sim).len(), 1, "single flight per identity");
+    sim.shutdown().await;
+}
