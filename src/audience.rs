@@ -143,7 +143,8 @@ pub enum Audience {
 }
 
 /// The words `--audience` accepts, for messages and shell completion.
-pub const AUDIENCE_FORMS: &str = "lcs, powerplatform, powerapps, dataverse:<org url>, fno:<environment url>, custom:<scope>";
+pub const AUDIENCE_FORMS: &str =
+    "lcs, powerplatform, powerapps, dataverse:<org url>, fno:<environment url>, custom:<scope>";
 
 /// The presets that need no URL: every identity has them without configuration.
 pub const PRESETS: [Audience; 3] = [Audience::Lcs, Audience::PowerPlatform, Audience::PowerApps];
@@ -186,7 +187,13 @@ impl Audience {
         };
         Some(
             text.chars()
-                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect(),
         )
     }
@@ -210,7 +217,13 @@ impl Audience {
         };
         let upper: String = name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         format!("LCSAUTH_TOKEN_{upper}")
     }
@@ -308,9 +321,16 @@ impl FromStr for Audience {
         let (kind, rest) = t.split_once(':').unwrap_or((t, ""));
         let url = |what: &str| -> Result<BaseUrl, String> {
             if rest.trim().is_empty() {
-                return Err(format!("audience {s:?} needs the {what} URL, like {kind}:https://contoso.{}", example(kind)));
+                return Err(format!(
+                    "audience {s:?} needs the {what} URL, like {kind}:https://contoso.{}",
+                    example(kind)
+                ));
             }
-            let text = if rest.contains("://") { rest.to_string() } else { format!("https://{rest}") };
+            let text = if rest.contains("://") {
+                rest.to_string()
+            } else {
+                format!("https://{rest}")
+            };
             let u: BaseUrl = text.parse().map_err(|e| format!("audience {s:?}: {e}"))?;
             if u.as_str().splitn(4, '/').nth(3).is_some_and(|p| !p.is_empty()) {
                 return Err(format!("audience {s:?}: give the {what} URL without a path"));
@@ -396,9 +416,24 @@ mod tests {
     #[test]
     fn bad_audiences_say_what_is_expected() {
         assert!("graph".parse::<Audience>().unwrap_err().contains("powerplatform"));
-        assert!("dataverse:".parse::<Audience>().unwrap_err().contains("organisation URL"));
-        assert!("dataverse:http://contoso.crm.dynamics.com".parse::<Audience>().unwrap_err().contains("https://"));
-        assert!("fno:https://x.operations.dynamics.com/data".parse::<Audience>().unwrap_err().contains("without a path"));
+        assert!(
+            "dataverse:"
+                .parse::<Audience>()
+                .unwrap_err()
+                .contains("organisation URL")
+        );
+        assert!(
+            "dataverse:http://contoso.crm.dynamics.com"
+                .parse::<Audience>()
+                .unwrap_err()
+                .contains("https://")
+        );
+        assert!(
+            "fno:https://x.operations.dynamics.com/data"
+                .parse::<Audience>()
+                .unwrap_err()
+                .contains("without a path")
+        );
         assert!("custom:a b".parse::<Audience>().is_err());
         assert!("lcs:eu".parse::<Audience>().is_err());
     }
@@ -410,7 +445,10 @@ mod tests {
         assert_eq!(pp(Cloud::Gcc).1, "https://api.gov.powerplatform.microsoft.us/.default");
         assert_eq!(pp(Cloud::GccHigh).0, "https://api.high.powerplatform.microsoft.us");
         assert_eq!(pp(Cloud::Dod).0, "https://api.appsplatform.us");
-        assert_eq!(pp(Cloud::China).0, "https://api.powerplatform.partner.microsoftonline.cn");
+        assert_eq!(
+            pp(Cloud::China).0,
+            "https://api.powerplatform.partner.microsoftonline.cn"
+        );
         assert_eq!(
             Audience::PowerApps.resource(Cloud::Public).unwrap().1,
             "https://service.powerapps.com/.default"

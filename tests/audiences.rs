@@ -148,7 +148,12 @@ async fn one_device_code_sign_in_serves_lcs_power_platform_and_dataverse_with_on
 
     // The LCS token stays where it always was; the others under their own entries.
     assert!(store.get("fabrikam", SecretKind::AccessToken).unwrap().is_some());
-    assert!(store.get("fabrikam#powerplatform", SecretKind::AccessToken).unwrap().is_some());
+    assert!(
+        store
+            .get("fabrikam#powerplatform", SecretKind::AccessToken)
+            .unwrap()
+            .is_some()
+    );
     assert!(
         store
             .get("fabrikam#dataverse-fabrikam.crm4.dynamics.com", SecretKind::AccessToken)
@@ -187,7 +192,9 @@ async fn refreshed_with_single_use_refresh_tokens_each_audience_keeps_the_rotate
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_audience_without_consent_is_refused_with_the_permission_to_add_and_others_still_work() {
-    let sim = Simulator::start(sim_config(&["https://lcsapi.eu.lcs.dynamics.com"])).await.unwrap();
+    let sim = Simulator::start(sim_config(&["https://lcsapi.eu.lcs.dynamics.com"]))
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let broker = broker(dir.path(), Arc::new(MemoryStore::new()));
     let p = profile(&sim);
@@ -232,4 +239,47 @@ async fn concurrent_requests_for_one_audience_make_one_refresh_request() {
     }
     assert_eq!(refresh_requests(&sim).len(), 1, "single flight per identity");
     sim.shutdown().await;
+}
+
+/// A state file and keyring entries written before audiences existed still serve the cached
+/// LCS token, and status reads them as before.
+#[test]
+fn caches_written_before_audiences_still_serve_the_lcs_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let broker = broker(dir.path(), store.clone());
+    let text = r#"
+[[profile]]
+name = "contoso-prod"
+tenant = "contoso.onmicrosoft.com"
+client_id = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+region = "eu"
+username = "ops@contoso.com"
+"#;
+    let config = lcsauth::profile::store::Config::parse(text, std::path::Path::new("profiles.toml")).unwrap();
+    let p = &config.profiles[0];
+    let now = Timestamp::now();
+    let exp = now + jiff::SignedDuration::from_secs(3000);
+    let state = format!(
+        r#"{{"version":1,"token":{{"expires_at":"{exp}","obtained_at":"{now}","grant":"password","claims":{{}}}},"refresh_token":{{"obtained_at":"{now}"}}}}"#
+    );
+    let state_file = ConfigDir::new(dir.path()).state_file("contoso-prod");
+    std::fs::create_dir_all(state_file.parent().unwrap()).unwrap();
+    std::fs::write(&state_file, state).unwrap();
+    let token = lcsauth::secret::Secret::new("cached-before-audiences");
+    store.set("contoso-prod", SecretKind::AccessToken, &token).unwrap();
+    let cached = broker.cached(p, Duration::from_secs(60), now).unwrap().unwrap();
+    assert_eq!(cached.access_token.expose(), "cached-before-audiences");
+    assert_eq!(cached.expires_at, exp);
+    let st = broker.status(p, now, Duration::from_secs(60));
+    assert_eq!(st.token_state.key(), "valid");
+    let per_audience = broker.audience_statuses(p, now, Duration::from_secs(60));
+    assert_eq!(per_audience.len(), 1);
+    assert_eq!(per_audience[0].1.expires_at, Some(exp));
+    assert!(
+        broker
+            .cached_for(p, &Audience::PowerPlatform, Duration::from_secs(60), now)
+            .unwrap()
+            .is_none()
+    );
 }

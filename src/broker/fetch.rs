@@ -40,7 +40,9 @@ impl Broker {
             match self.entra()?.refresh(&ep, &rt).await {
                 Ok(resp) => return self.store(profile, audience, resp, Grant::RefreshToken, None, warnings),
                 // A missing consent is the audience's, not the refresh token's: it stays.
-                Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" && r.code() != Some(CONSENT_REQUIRED) => {
+                Err(EntraError::Refused(r))
+                    if r.body.error == "invalid_grant" && r.code() != Some(CONSENT_REQUIRED) =>
+                {
                     // The refresh token is dead (revoked, expired); fall through to a sign-in.
                     blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
                     let mut state = self.states.load(name);
@@ -164,10 +166,11 @@ impl Broker {
             if let Some(pw) = remember {
                 self.secrets.set(name, SecretKind::Password, pw)?;
             }
-            if let Err(e) = self
-                .secrets
-                .set(&audience.secret_owner(name), SecretKind::AccessToken, &resp.access_token)
-            {
+            if let Err(e) = self.secrets.set(
+                &audience.secret_owner(name),
+                SecretKind::AccessToken,
+                &resp.access_token,
+            ) {
                 warnings.push(format!(
                     "the access token was not cached ({e}); the next call signs in again"
                 ));

@@ -196,7 +196,14 @@ impl Broker {
             }
         }
         let result = self
-            .fetch(profile, audience, ask.password, None, state.refresh_token.is_some(), false)
+            .fetch(
+                profile,
+                audience,
+                ask.password,
+                None,
+                state.refresh_token.is_some(),
+                false,
+            )
             .await;
         self.record(profile, audience, &result);
         result
@@ -281,7 +288,8 @@ impl Broker {
             self.secrets.delete(profile, kind)?;
         }
         for audience in &audiences {
-            self.secrets.delete(&audience.secret_owner(profile), SecretKind::AccessToken)?;
+            self.secrets
+                .delete(&audience.secret_owner(profile), SecretKind::AccessToken)?;
         }
         if forget_password {
             self.secrets.delete(profile, SecretKind::Password)?;

@@ -146,7 +146,11 @@ impl Profile {
         let base = self.endpoint();
         let cloud = self.cloud();
         match (audience.resource(cloud), audience.api_host(cloud)) {
-            (Some((_, scope)), Some(api_host)) => Endpoint { scope, api_host, ..base },
+            (Some((_, scope)), Some(api_host)) => Endpoint {
+                scope,
+                api_host,
+                ..base
+            },
             _ => base,
         }
     }

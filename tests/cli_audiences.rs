@@ -1,0 +1,149 @@
+//! The audience flags of the real binary against the simulator: `token --audience`, the
+//! az-compatible output, `status --json` per audience, and `exec` exporting several audiences.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Harness, USER, sim_config, stdout};
+use lcsauth::sim::token_claims;
+
+const DATAVERSE: &str = "dataverse:https://contoso.crm.dynamics.com";
+
+fn signed_in() -> Harness {
+    let h = Harness::new(sim_config());
+    h.add_profile(&["--region", "eu"]);
+    h.login().success();
+    h
+}
+
+#[test]
+fn token_audience_names_the_resource_the_token_is_for() {
+    let h = signed_in();
+    for (audience, aud) in [
+        ("lcs", "https://lcsapi.eu.lcs.dynamics.com"),
+        ("powerplatform", "https://api.powerplatform.com"),
+        ("powerapps", "https://service.powerapps.com"),
+        (DATAVERSE, "https://contoso.crm.dynamics.com"),
+    ] {
+        let t = stdout(&h.token(&["--audience", audience]).success());
+        let claims = token_claims(t.trim()).unwrap();
+        assert_eq!(claims["aud"], aud, "{audience}");
+        assert_eq!(claims["upn"], USER);
+    }
+    // Only the sign-in was a password grant; every other audience came from the refresh token.
+    let grants: Vec<String> = h
+        .token_requests()
+        .iter()
+        .map(|r| r.field("grant_type").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(grants, ["password", "refresh_token", "refresh_token", "refresh_token"]);
+}
+
+#[test]
+fn format_az_prints_the_fields_of_az_account_get_access_token() {
+    let h = signed_in();
+    let out = stdout(&h.token(&["--audience", "powerplatform", "--format", "az"]).success());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let token = v["accessToken"].as_str().unwrap();
+    let claims = token_claims(token).unwrap();
+    assert_eq!(claims["aud"], "https://api.powerplatform.com");
+    assert_eq!(v["tokenType"], "Bearer");
+    assert_eq!(v["tenant"], claims["tid"]);
+    assert_eq!(v["expires_on"].as_i64(), claims["exp"].as_i64());
+    let on = v["expiresOn"].as_str().unwrap();
+    let re_ok = on.len() == 26
+        && on.as_bytes()[10] == b' '
+        && on.as_bytes()[19] == b'.'
+        && on.chars().filter(char::is_ascii_digit).count() == 20;
+    assert!(re_ok, "expiresOn {on:?} is not YYYY-MM-DD HH:MM:SS.ffffff");
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 5, "{keys:?}");
+}
+
+#[test]
+fn status_json_keeps_the_profile_fields_and_adds_one_object_per_audience() {
+    let h = signed_in();
+    h.cmd()
+        .args(["profile", "edit", &h.name, "--region", "eu"])
+        .assert()
+        .success();
+    h.token(&["--audience", DATAVERSE]).success();
+    let v = h.status_json();
+    let p = &v[0];
+    assert_eq!(p["name"], h.name.as_str());
+    assert_eq!(p["state"], "valid");
+    assert_eq!(p["audience"], "lcs");
+    let audiences = p["audiences"].as_array().unwrap();
+    let names: Vec<&str> = audiences.iter().map(|a| a["audience"].as_str().unwrap()).collect();
+    assert_eq!(names, ["lcs", "dataverse:contoso.crm.dynamics.com"]);
+    for a in audiences {
+        for key in ["name", "region", "state", "expires_at", "remaining_seconds", "resource"] {
+            assert!(a.get(key).is_some(), "{key} missing in {a}");
+        }
+        assert_eq!(a["state"], "valid");
+    }
+    let pp = h
+        .cmd()
+        .args(["status", "--json", "--audience", "powerplatform"])
+        .assert()
+        .success();
+    let pp: serde_json::Value = serde_json::from_str(&stdout(&pp)).unwrap();
+    assert_eq!(pp[0]["state"], "none", "no Power Platform token yet");
+}
+
+#[test]
+fn exec_exports_each_audience_asked_and_lcs_as_before() {
+    let h = signed_in();
+    let script = "printf '%s\\n' \"$LCS_ACCESS_TOKEN\" \"$PP_ACCESS_TOKEN\" \"$LCSAUTH_TOKEN_POWERPLATFORM\" \"$LCS_API_URL\" \"$PP_API_URL\"";
+    let out = h
+        .cmd()
+        .args([
+            "exec",
+            &h.name,
+            "--audience",
+            "lcs",
+            "--audience",
+            "powerplatform",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        token_claims(lines[0]).unwrap()["aud"],
+        "https://lcsapi.eu.lcs.dynamics.com"
+    );
+    assert_eq!(token_claims(lines[1]).unwrap()["aud"], "https://api.powerplatform.com");
+    assert_eq!(lines[1], lines[2]);
+    assert_eq!(lines[3], "https://lcsapi.eu.lcs.dynamics.com");
+    assert_eq!(lines[4], "https://api.powerplatform.com");
+    // Without --audience, exec is what it always was.
+    let plain = h
+        .cmd()
+        .args([
+            "exec",
+            &h.name,
+            "--",
+            "sh",
+            "-c",
+            "printf '%s|%s' \"$LCS_ACCESS_TOKEN\" \"${PP_ACCESS_TOKEN-unset}\"",
+        ])
+        .assert()
+        .success();
+    let plain = stdout(&plain);
+    let (lcs, pp) = plain.split_once('|').unwrap();
+    assert_eq!(lcs, lines[0]);
+    assert_eq!(pp, "unset");
+}
+
+#[test]
+fn an_unknown_audience_is_a_usage_error_that_lists_the_audiences() {
+    let h = signed_in();
+    let out = h.token(&["--audience", "graph"]).code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("powerplatform, powerapps, dataverse:<org url>"), "{err}");
+}
