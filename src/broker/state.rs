@@ -139,6 +139,7 @@ pub struct AudienceState {
 
 impl ProfileState {
     /// The state as one audience sees it: its own token and error, the identity's refresh token.
+    #[must_use]
     pub fn view(&self, audience: &Audience) -> ProfileState {
         let slot = self.slot(audience);
         ProfileState {

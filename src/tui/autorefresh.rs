@@ -59,6 +59,7 @@ mod tests {
     fn state(obtained: i64, lifetime: u64, refresh: bool) -> ProfileState {
         let obtained_at = Timestamp::from_second(obtained).unwrap();
         ProfileState {
+            audiences: std::collections::BTreeMap::new(),
             token: Some(TokenMeta {
                 expires_at: later(obtained_at, Duration::from_secs(lifetime)),
                 obtained_at,

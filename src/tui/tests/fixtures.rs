@@ -57,6 +57,7 @@ pub fn token(age: Duration, lifetime: Duration, api_host: &str) -> ProfileState 
     let obtained_at = earlier(now(), age);
     let expires_at = later(obtained_at, lifetime);
     ProfileState {
+        audiences: std::collections::BTreeMap::new(),
         version: 1,
         token: Some(TokenMeta {
             expires_at,
@@ -84,6 +85,7 @@ pub fn token(age: Duration, lifetime: Duration, api_host: &str) -> ProfileState 
 /// The state after Entra refused a password sign-in with AADSTS50076 (MFA required).
 pub fn mfa_refused() -> ProfileState {
     ProfileState {
+        audiences: std::collections::BTreeMap::new(),
         version: 1,
         last_error: Some(LastError {
             at: earlier(now(), Duration::from_secs(42)),
