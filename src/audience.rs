@@ -345,9 +345,10 @@ impl FromStr for Audience {
             ("fno", _) => url("environment").map(Self::Fno),
             ("custom", _) => {
                 let scope = rest.trim();
-                if scope.is_empty() || scope.contains(char::is_whitespace) {
+                // Printable ASCII only: the scope is shown on terminals and sent in forms.
+                if scope.is_empty() || scope.len() > 512 || !scope.chars().all(|c| c.is_ascii_graphic()) {
                     return Err(format!(
-                        "audience {s:?} needs one scope without spaces, like custom:https://graph.microsoft.com/.default"
+                        "audience {s:?} needs one scope of printable characters without spaces, like custom:https://graph.microsoft.com/.default"
                     ));
                 }
                 Ok(Self::Custom(scope.to_string()))
@@ -435,6 +436,7 @@ mod tests {
                 .contains("without a path")
         );
         assert!("custom:a b".parse::<Audience>().is_err());
+        assert!("custom:https://x/\u{1b}[2J.default".parse::<Audience>().is_err());
         assert!("lcs:eu".parse::<Audience>().is_err());
     }
 

@@ -147,3 +147,48 @@ fn an_unknown_audience_is_a_usage_error_that_lists_the_audiences() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("powerplatform, powerapps, dataverse:<org url>"), "{err}");
 }
+
+#[test]
+fn profile_add_takes_a_cloud_and_audiences_and_presets_resolve_in_that_cloud() {
+    let h = Harness::new(sim_config());
+    h.add_profile(&["--region", "gcc", "--audiences", "powerplatform,powerapps"]);
+    h.login().success();
+    let t = stdout(&h.token(&["--audience", "powerplatform"]).success());
+    assert_eq!(
+        token_claims(t.trim()).unwrap()["aud"],
+        "https://api.gov.powerplatform.microsoft.us"
+    );
+    h.cmd()
+        .args(["profile", "edit", &h.name, "--cloud", "dod"])
+        .assert()
+        .success();
+    let text = stdout(&h.cmd().args(["profile", "show", &h.name]).assert().success());
+    assert!(text.contains("cloud:       dod"), "{text}");
+    assert!(text.contains("https://api.appsplatform.us/.default"), "{text}");
+    let toml = std::fs::read_to_string(h.config_dir().join("profiles.toml")).unwrap();
+    assert!(toml.contains("cloud = \"dod\""), "{toml}");
+    assert!(
+        toml.contains("audiences = [\n    \"powerplatform\",\n    \"powerapps\",\n]")
+            || toml.contains("audiences = [\"powerplatform\", \"powerapps\"]"),
+        "{toml}"
+    );
+    let dup = h
+        .cmd()
+        .args(["profile", "edit", &h.name, "--audiences", "powerplatform,powerplatform"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&dup.get_output().stderr).into_owned();
+    assert!(err.contains("listed twice"), "{err}");
+}
+
+#[test]
+fn status_lists_each_audience_of_an_identity_under_it() {
+    let h = signed_in();
+    h.token(&["--audience", "powerplatform"]).success();
+    let text = stdout(&h.cmd().arg("status").assert().success());
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("powerplatform"))
+        .unwrap_or_else(|| panic!("no audience line in\n{text}"));
+    assert!(line.contains("valid"), "{line}");
+}

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use lcsauth::audience::Audience;
+use lcsauth::audience::{Audience, Cloud};
 use lcsauth::profile::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant, duration_text};
 use lcsauth::region::Region;
 
@@ -181,6 +181,12 @@ pub struct ProfileFields {
     /// Keep the password in the OS keyring after the next successful sign-in
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub remember_password: Option<bool>,
+    /// Cloud of the audience presets: public, gcc, gcc-high, dod, china (default: the region's)
+    #[arg(long, value_parser = optional::<Cloud>)]
+    pub cloud: Option<Clearable<Cloud>>,
+    /// Audiences besides lcs, comma-separated, e.g. powerplatform,dataverse:https://contoso.crm.dynamics.com
+    #[arg(long, value_parser = audience_list, value_name = "LIST")]
+    pub audiences: Option<Clearable<Vec<Audience>>>,
 }
 
 #[derive(Debug, Args)]
@@ -242,6 +248,15 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 
 fn parse_audience(s: &str) -> Result<Audience, String> {
     s.parse()
+}
+
+fn audience_list(s: &str) -> Result<Clearable<Vec<Audience>>, String> {
+    let list: Vec<Audience> = s
+        .split(',')
+        .filter(|a| !a.trim().is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    Ok(Clearable(Some(list).filter(|l| !l.is_empty())))
 }
 
 fn parse_flow(s: &str) -> Result<Flow, String> {

@@ -96,6 +96,12 @@ fn apply(p: &mut Profile, f: ProfileFields) {
     if let Some(v) = f.remember_password {
         p.remember_password = v;
     }
+    if let Some(Clearable(v)) = f.cloud {
+        p.cloud = v;
+    }
+    if let Some(Clearable(v)) = f.audiences {
+        p.audiences = v.unwrap_or_default();
+    }
 }
 
 pub fn list(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
@@ -171,6 +177,16 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
         outln!("project_id:  {id}");
     }
     outln!("remember_password: {}", p.remember_password);
+    outln!("cloud:       {}", p.cloud());
+    for (a, ast) in broker.audience_statuses(p, Timestamp::now(), config.settings.min_valid) {
+        let left = ast.remaining.map(human_duration).unwrap_or_default();
+        outln!(
+            "audience:    {:<32} {:<9} {left} ({})",
+            a.name(),
+            ast.token_state.key(),
+            p.endpoint_for(&a).scope
+        );
+    }
     outln!("token:       {}", st.token_state.key());
     if let (Some(end), Some(left)) = (st.expires_at, st.remaining) {
         outln!("expires_at:  {end} ({} left)", human_duration(left));
@@ -203,6 +219,7 @@ pub(crate) fn identity_changed(old: &Profile, new: &Profile) -> bool {
         || old.client_id != new.client_id
         || old.username != new.username
         || old.endpoint() != new.endpoint()
+        || old.cloud() != new.cloud()
 }
 
 pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields) -> Result<(), Failure> {

@@ -93,13 +93,7 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
     );
     for (p, st) in rows {
         let mark = if Some(&p.name) == default { "*" } else { "" };
-        let left = match st.token_state {
-            TokenState::Valid | TokenState::Expiring => st.remaining.map_or("-".into(), human_duration),
-            _ => "-".into(),
-        };
-        let expires = st
-            .expires_at
-            .map_or("-".into(), |t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+        let (left, expires) = left_and_expiry(&st);
         outln!(
             "{mark:<2}{:<24} {:<9} {:<9} {:<10} {expires}",
             p.name.as_str(),
@@ -110,6 +104,27 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
         if let (Some(e), TokenState::Error) = (&st.state.last_error, st.token_state) {
             outln!("    {}", e.message);
         }
+        if audience.is_some() {
+            continue;
+        }
+        // The identity's other audiences, one indented line each.
+        let state = states.load(p.name.as_str());
+        for a in audiences_of(p, &state).iter().filter(|a| !a.is_lcs()) {
+            let ast = Status::of(state.view(a), now, min_valid);
+            let (left, expires) = left_and_expiry(&ast);
+            outln!("    {:<32} {:<9} {left:<10} {expires}", a.name(), ast.token_state.key());
+        }
     }
     Ok(())
+}
+
+fn left_and_expiry(st: &Status) -> (String, String) {
+    let left = match st.token_state {
+        TokenState::Valid | TokenState::Expiring => st.remaining.map_or("-".into(), human_duration),
+        _ => "-".into(),
+    };
+    let expires = st
+        .expires_at
+        .map_or("-".into(), |t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+    (left, expires)
 }
