@@ -175,6 +175,8 @@ pub struct FetchJob {
     pub password: Option<Secret>,
     /// Copy the token afterwards, clearing the clipboard after this long.
     pub copy: Option<Duration>,
+    /// The audience of the identity the token is for.
+    pub audience: lcsauth::audience::Audience,
 }
 
 /// A profile to add (no `original`) or to replace.

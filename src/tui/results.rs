@@ -57,13 +57,15 @@ impl App {
                         Purpose::Copy | Purpose::Auto => {}
                     }
                 }
+                let audience = self.selected_audience();
                 let entry = self.roster.get_mut(name.as_str())?;
                 if busy.is_some_and(|b| b.copy_after) && purpose != Purpose::Copy {
                     entry.busy = Some(Busy {
                         purpose: Purpose::Copy,
                         copy_after: false,
                     });
-                    return Some(Command::Fetch(copy_job(entry.profile.clone(), min_valid, clear_after)));
+                    let job = copy_job(entry.profile.clone(), min_valid, clear_after);
+                    return Some(Command::Fetch(super::msg::FetchJob { audience, ..job }));
                 }
                 None
             }
@@ -74,6 +76,12 @@ impl App {
                     // Entra's refusals do not change by asking again: wait for the user.
                     entry.auto_at = (failed.kind == FailKind::Transient)
                         .then(|| later(now, autorefresh::backoff(entry.auto_failures)));
+                    if entry.auto_at.is_none() && !entry.auto_audience.is_lcs() {
+                        // One audience refused (no consent): the identity's others go on.
+                        let min_valid = self.roster.settings.min_valid;
+                        let entry = self.roster.get_mut(name.as_str())?;
+                        (entry.auto_at, entry.auto_audience) = autorefresh::plan(&entry.profile, &entry.state, min_valid);
+                    }
                     self.say(
                         Level::Warning,
                         format!(

@@ -108,19 +108,19 @@ impl Worker {
             sign_in,
             password,
             copy,
-            ..
+            audience,
         } = job;
         let result = if sign_in && profile.flow != Flow::Password {
             let prompt = BoardPrompt::new(profile.name.clone(), self.tx.clone());
-            self.broker.login_interactive(&profile, &prompt).await
+            self.broker.login_interactive_for(&profile, &audience, &prompt).await
         } else if sign_in {
-            self.broker.login(&profile, password).await
+            self.broker.login_for(&profile, &audience, password).await
         } else {
             let ask = Ask {
                 min_valid,
                 force,
                 password,
-                ..Ask::default()
+                audience,
             };
             self.broker.fresh(&profile, ask).await
         };

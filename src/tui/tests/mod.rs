@@ -7,3 +7,4 @@ mod update_probe;
 mod update_reload;
 mod update_sign_in;
 mod update_switch_flow;
+mod update_audiences;

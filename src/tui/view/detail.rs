@@ -13,6 +13,7 @@ use lcsauth::diagnose::ARTICLE_STEPS;
 use lcsauth::profile::Flow;
 use lcsauth::token::Claims;
 
+use super::audiences;
 use super::board::badge;
 use super::probe;
 use super::text::labelled;
@@ -78,6 +79,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
             theme.badge(state_badge),
         ),
     }
+    audiences::lines(&mut add, app, entry, now, theme);
     if let Some(view) = &entry.probe {
         probe::lines(&mut add, view, now, theme);
     }
