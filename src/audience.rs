@@ -303,6 +303,21 @@ impl Audience {
     }
 }
 
+/// Reads a comma-separated list of audiences (`powerplatform, dataverse:https://…`), as the
+/// command line's `--audiences` and the board's form take it; empty entries are skipped.
+pub fn parse_list(text: &str) -> Result<Vec<Audience>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::parse)
+        .collect()
+}
+
+/// The list as [`parse_list`] reads it back.
+pub fn format_list(list: &[Audience]) -> String {
+    list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
 impl fmt::Display for Audience {
     /// The form `FromStr` reads back: `dataverse:https://contoso.crm.dynamics.com`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -412,6 +427,17 @@ mod tests {
         }
         let bare: Audience = "dataverse:contoso.crm.dynamics.com".parse().unwrap();
         assert_eq!(bare.to_string(), "dataverse:https://contoso.crm.dynamics.com");
+    }
+
+    #[test]
+    fn lists_read_back_what_they_write() {
+        let list = parse_list(" powerplatform, ,dataverse:contoso.crm.dynamics.com ").unwrap();
+        assert_eq!(
+            format_list(&list),
+            "powerplatform, dataverse:https://contoso.crm.dynamics.com"
+        );
+        assert_eq!(parse_list(&format_list(&list)).unwrap(), list);
+        assert!(parse_list("powerplatform, graph").unwrap_err().contains("\"graph\""));
     }
 
     #[test]

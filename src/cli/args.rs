@@ -251,11 +251,7 @@ fn parse_audience(s: &str) -> Result<Audience, String> {
 }
 
 fn audience_list(s: &str) -> Result<Clearable<Vec<Audience>>, String> {
-    let list: Vec<Audience> = s
-        .split(',')
-        .filter(|a| !a.trim().is_empty())
-        .map(str::parse)
-        .collect::<Result<_, _>>()?;
+    let list = lcsauth::audience::parse_list(s)?;
     Ok(Clearable(Some(list).filter(|l| !l.is_empty())))
 }
 

@@ -91,7 +91,11 @@ fn samples(simulator: &BaseUrl) -> Result<Vec<Profile>, String> {
                 remember_password: i == 0,
                 cloud: None,
                 // The first identity also serves the Power Platform API from the same sign-in.
-                audiences: if i == 0 { vec![Audience::PowerPlatform] } else { Vec::new() },
+                audiences: if i == 0 {
+                    vec![Audience::PowerPlatform]
+                } else {
+                    Vec::new()
+                },
             })
         })
         .collect()

@@ -20,6 +20,7 @@ pub enum FieldId {
     Scope,
     ApiHost,
     ProjectId,
+    Audiences,
 }
 
 /// How a field is edited.
@@ -56,6 +57,7 @@ impl FieldId {
             Self::Scope => "Scope",
             Self::ApiHost => "API host",
             Self::ProjectId => "Project id",
+            Self::Audiences => "Audiences",
         }
     }
 
@@ -72,6 +74,7 @@ impl FieldId {
             Self::Scope => "default: <api host>//.default",
             Self::ApiHost => "default: the region's LCS API host",
             Self::ProjectId => "optional LCS project id, for `lcsauth probe`",
+            Self::Audiences => "besides lcs: powerplatform, powerapps, dataverse:<org url>, …",
             Self::Region | Self::Flow | Self::Remember | Self::Advanced => "",
         }
     }

@@ -80,7 +80,8 @@ impl App {
                         // One audience refused (no consent): the identity's others go on.
                         let min_valid = self.roster.settings.min_valid;
                         let entry = self.roster.get_mut(name.as_str())?;
-                        (entry.auto_at, entry.auto_audience) = autorefresh::plan(&entry.profile, &entry.state, min_valid);
+                        (entry.auto_at, entry.auto_audience) =
+                            autorefresh::plan(&entry.profile, &entry.state, min_valid);
                     }
                     self.say(
                         Level::Warning,

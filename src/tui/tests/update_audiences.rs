@@ -24,8 +24,16 @@ fn identity() -> App {
     let mut p = profile("contoso-prod");
     p.audiences = vec![Audience::PowerPlatform, DATAVERSE.parse().unwrap()];
     let mut snap = snapshot(vec![p]);
-    let mut state = token(Duration::from_secs(15 * 60), Duration::from_secs(60 * 60), "https://lcsapi.eu.lcs.dynamics.com");
-    let pp = token(Duration::from_secs(50 * 60), Duration::from_secs(60 * 60), "https://api.powerplatform.com");
+    let mut state = token(
+        Duration::from_secs(15 * 60),
+        Duration::from_secs(60 * 60),
+        "https://lcsapi.eu.lcs.dynamics.com",
+    );
+    let pp = token(
+        Duration::from_secs(50 * 60),
+        Duration::from_secs(60 * 60),
+        "https://api.powerplatform.com",
+    );
     state.set_slot(
         &Audience::PowerPlatform,
         AudienceState {
@@ -82,7 +90,10 @@ fn tab_cycles_through_every_audience_and_back_to_lcs() {
         app.update(key(KeyCode::Tab), now());
         seen.push(app.selected_audience().name());
     }
-    assert_eq!(seen, ["lcs", "powerplatform", "dataverse:contoso.crm4.dynamics.com", "lcs"]);
+    assert_eq!(
+        seen,
+        ["lcs", "powerplatform", "dataverse:contoso.crm4.dynamics.com", "lcs"]
+    );
     app.update(key(KeyCode::Tab), now());
     let job = fetch(app.update(ch('r'), now()));
     assert_eq!(job.audience, Audience::PowerPlatform, "r refreshes the chosen audience");
@@ -92,8 +103,14 @@ fn tab_cycles_through_every_audience_and_back_to_lcs() {
 fn the_detail_pane_lists_each_audience_with_state_and_countdown() {
     let app = identity();
     let text = screen_text(&app);
-    assert!(text.contains("Audiences     ▸ lcs · valid · 45:00 left ███████▌░░"), "{text}");
-    assert!(text.contains("powerplatform · expiring · 10:00 left █▋░░░░░░░░"), "{text}");
+    assert!(
+        text.contains("Audiences     ▸ lcs · valid · 45:00 left ███████▌░░"),
+        "{text}"
+    );
+    assert!(
+        text.contains("powerplatform · expiring · 10:00 left █▋░░░░░░░░"),
+        "{text}"
+    );
     assert!(text.contains("dataverse:contoso.crm4.dynamics.com · none "), "{text}");
     assert!(text.contains("Tab chooses the audience"), "{text}");
 }
@@ -110,7 +127,11 @@ fn background_refresh_plans_the_audience_that_ends_first_and_fills_new_ones_at_o
     p.audiences.truncate(1);
     let (at, audience) = autorefresh::plan(&p, &e.state, Duration::from_secs(15 * 60));
     assert_eq!(audience, Audience::PowerPlatform);
-    let (lcs_at, _) = autorefresh::plan(&super::fixtures::profile("contoso-prod"), &e.state.view(&Audience::Lcs), Duration::from_secs(15 * 60));
+    let (lcs_at, _) = autorefresh::plan(
+        &super::fixtures::profile("contoso-prod"),
+        &e.state.view(&Audience::Lcs),
+        Duration::from_secs(15 * 60),
+    );
     assert!(at.unwrap() < lcs_at.unwrap());
 }
 
@@ -120,4 +141,40 @@ fn the_tick_starts_the_background_refresh_of_the_due_audience() {
     let job = fetch(app.update(Msg::Tick, now()));
     assert_eq!(job.audience.name(), "dataverse:contoso.crm4.dynamics.com");
     assert!(job.force && !job.sign_in && job.copy.is_none());
+}
+
+#[test]
+fn the_edit_form_adds_an_audience_and_refuses_an_unknown_one_under_its_field() {
+    use crate::tui::form::FieldId;
+    let mut app = identity();
+    app.update(ch('e'), now());
+    let form = app.form.as_mut().unwrap();
+    assert!(
+        form.fields().contains(&FieldId::Audiences),
+        "shown: the profile has audiences"
+    );
+    assert_eq!(form.audiences.value(), format!("powerplatform, {DATAVERSE}"));
+    form.focus = FieldId::Audiences;
+    super::fixtures::type_text(&mut app, ", graph");
+    let errors = app.form.as_ref().unwrap().visible_errors();
+    assert!(
+        errors
+            .iter()
+            .any(|(f, m)| *f == FieldId::Audiences && m.contains("unknown audience \"graph\"")),
+        "{errors:?}"
+    );
+    for _ in 0..", graph".len() {
+        app.update(key(KeyCode::Backspace), now());
+    }
+    super::fixtures::type_text(&mut app, ", powerapps");
+    match app.update(key(KeyCode::Enter), now()) {
+        Some(Command::Save(job)) => {
+            let names: Vec<String> = job.profile.audiences.iter().map(Audience::name).collect();
+            assert_eq!(
+                names,
+                ["powerplatform", "dataverse:contoso.crm4.dynamics.com", "powerapps"]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -43,16 +43,28 @@ pub fn lines(add: &mut impl FnMut(&str, &str, Style), app: &App, entry: &Entry, 
             (Some(end), Some(t)) => {
                 let left = between(now, end);
                 let lifetime = between(t.obtained_at, t.expires_at).as_secs_f64();
-                let ratio = if lifetime > 0.0 { left.as_secs_f64() / lifetime } else { 0.0 };
+                let ratio = if lifetime > 0.0 {
+                    left.as_secs_f64() / lifetime
+                } else {
+                    0.0
+                };
                 (countdown(left), bar(ratio, BAR_WIDTH))
             }
             _ => ("-".to_string(), String::new()),
         };
         let mark = if *audience == chosen { "▸ " } else { "" };
-        let left = if live.is_some() { format!(" · {left} left {gauge}") } else { String::new() };
+        let left = if live.is_some() {
+            format!(" · {left} left {gauge}")
+        } else {
+            String::new()
+        };
         let text = format!("{mark}{} · {}{left}", audience.name(), b.word());
         let label = if i == 0 { "Audiences" } else { "" };
-        let style = if *audience == chosen { theme.badge(b).patch(theme.strong()) } else { theme.badge(b) };
+        let style = if *audience == chosen {
+            theme.badge(b).patch(theme.strong())
+        } else {
+            theme.badge(b)
+        };
         add(label, &text, style);
     }
     add("", "Tab chooses the audience c and r act on", theme.dim());
