@@ -283,3 +283,87 @@ username = "ops@contoso.com"
             .is_none()
     );
 }
+
+/// A Conditional Access step-up: the refresh grant answers `interaction_required` with a
+/// claims challenge; the next interactive sign-in passes those claims to Entra, and refreshing
+/// works again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claims_challenge_is_answered_by_the_next_interactive_sign_in_passing_the_claims() {
+    const CHALLENGE: &str =
+        r#"{"access_token":{"capolids":{"essential":true,"values":["c1f8e0a4-5d2b-4c38-9a5e-0f7d3b2a1c6e"]}}}"#;
+    let mut config = sim_config(&[]);
+    config.claims_challenge = Some(CHALLENGE.to_owned());
+    let sim = Simulator::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let broker = broker(dir.path(), Arc::new(MemoryStore::new()));
+    let p = profile(&sim);
+    let prompt = CountingPrompt::default();
+    broker.login_interactive(&p, &prompt).await.unwrap();
+
+    let err = broker.fresh(&p, ask(&Audience::PowerPlatform)).await.unwrap_err();
+    let lcsauth::broker::BrokerError::Entra(lcsauth::entra::EntraError::Refused(r)) = &err else {
+        panic!("not a refusal: {err:?}")
+    };
+    assert_eq!(r.body.error, "interaction_required");
+    assert!(r.is_claims_challenge());
+    let state = broker.states().load("fabrikam");
+    assert_eq!(
+        state
+            .slot(&Audience::PowerPlatform)
+            .last_error
+            .unwrap()
+            .claims
+            .as_deref(),
+        Some(CHALLENGE)
+    );
+    assert!(state.refresh_token.is_some(), "a step-up keeps the refresh token");
+
+    sim.clear_requests();
+    broker
+        .login_interactive_for(&p, &Audience::PowerPlatform, &prompt)
+        .await
+        .unwrap();
+    let begun = sim
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/oauth2/v2.0/devicecode"))
+        .unwrap();
+    assert_eq!(begun.field("claims"), Some(CHALLENGE), "the sign-in carried the claims");
+    let mut a = ask(&Audience::Lcs);
+    a.force = true;
+    broker.fresh(&p, a).await.unwrap();
+    assert!(
+        broker
+            .states()
+            .load("fabrikam")
+            .slot(&Audience::PowerPlatform)
+            .last_error
+            .is_none(),
+        "answered: the audience's error is gone"
+    );
+    sim.shutdown().await;
+}
+
+#[test]
+fn the_browser_sign_in_url_carries_the_claims_challenge() {
+    let p = Profile::clone(
+        &lcsauth::profile::store::Config::parse(
+            "[[profile]]\nname = \"a\"\ntenant = \"organizations\"\nclient_id = \"0a1b2c3d-4e5f-6789-abcd-ef0123456789\"\nflow = \"browser\"\n",
+            std::path::Path::new("p.toml"),
+        )
+        .unwrap()
+        .profiles[0],
+    );
+    let ep = p.endpoint_for(&Audience::PowerPlatform);
+    let url = lcsauth::broker::interactive::authorize_url(&ep, "http://localhost:1", "ch", "st", None).unwrap();
+    let url =
+        lcsauth::broker::interactive::with_claims(&url, r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#)
+            .unwrap();
+    let parsed = reqwest::Url::parse(&url).unwrap();
+    let q: std::collections::HashMap<_, _> = parsed.query_pairs().into_owned().collect();
+    assert_eq!(
+        q["claims"],
+        r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#
+    );
+    assert_eq!(q["scope"], "https://api.powerplatform.com/.default offline_access");
+}

@@ -192,3 +192,20 @@ fn status_lists_each_audience_of_an_identity_under_it() {
         .unwrap_or_else(|| panic!("no audience line in\n{text}"));
     assert!(line.contains("valid"), "{line}");
 }
+
+#[test]
+fn a_claims_challenge_is_explained_as_a_step_up_with_the_login_that_answers_it() {
+    let mut config = sim_config();
+    config.claims_challenge = Some(r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#.into());
+    let h = Harness::new(config);
+    h.add_profile(&["--region", "eu"]);
+    h.login().success();
+    let out = h.token(&["--audience", "powerplatform"]).code(3);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("step-up"), "{err}");
+    assert!(
+        err.contains(&format!("lcsauth login {} --audience powerplatform", h.name)),
+        "{err}"
+    );
+    assert!(out.get_output().stdout.is_empty());
+}

@@ -82,12 +82,18 @@ impl Broker {
                     return Err(Self::sign_in_needed(profile, "there is no refresh token"));
                 };
                 let entra = self.entra()?;
+                // A claims challenge from the last refusal is the step-up this sign-in answers.
+                let claims = self.states.load(name).slot(audience).last_error.and_then(|e| e.claims);
+                let claims = claims.as_deref();
                 let (resp, grant) = if profile.flow == Flow::DeviceCode {
-                    (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
+                    (
+                        interactive::device_code_with_claims(entra, &ep, prompt, claims).await?,
+                        Grant::DeviceCode,
+                    )
                 } else {
                     let hint = profile.username.as_deref();
                     (
-                        interactive::browser(entra, &ep, hint, prompt).await?,
+                        interactive::browser_with_claims(entra, &ep, hint, prompt, claims).await?,
                         Grant::AuthorizationCode,
                     )
                 };

@@ -14,6 +14,9 @@ use crate::entra::EntraError;
 use crate::paths::ConfigDir;
 use crate::token::Claims;
 
+/// The longest claims challenge kept for the next sign-in.
+pub const MAX_CLAIMS: usize = 4096;
+
 /// The format version written into every state file.
 pub const STATE_VERSION: u32 = 1;
 
@@ -76,6 +79,9 @@ pub struct LastError {
     pub trace_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
+    /// A claims challenge Entra sent: the next interactive sign-in passes it to `/authorize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<String>,
 }
 
 impl LastError {
@@ -91,6 +97,7 @@ impl LastError {
             article_step: None,
             trace_id: None,
             correlation_id: None,
+            claims: None,
         }
     }
 
@@ -106,6 +113,12 @@ impl LastError {
             last.article_step = dx.article_step;
             last.trace_id = r.trace_id().map(str::to_string);
             last.correlation_id = r.correlation_id().map(str::to_string);
+            // A challenge is a few hundred bytes of JSON; anything else is not kept.
+            last.claims = r
+                .body
+                .claims
+                .clone()
+                .filter(|c| c.len() <= MAX_CLAIMS && serde_json::from_str::<serde_json::Value>(c).is_ok());
         }
         last
     }

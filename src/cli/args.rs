@@ -48,6 +48,9 @@ pub enum Command {
         /// Read the password from one line of standard input
         #[arg(long)]
         password_stdin: bool,
+        /// The audience to sign in for (default lcs); the sign-in serves the identity's others too
+        #[arg(long, value_parser = parse_audience, value_name = "AUDIENCE")]
+        audience: Option<Audience>,
     },
     /// Print a token that stays valid for at least --min-valid
     Token(TokenArgs),

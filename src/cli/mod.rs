@@ -118,7 +118,11 @@ pub fn run(command: Command) -> Result<(), Failure> {
             ProfileCommand::Remove { name } => profile_cmd::remove(&ctx, &name),
         },
         Command::Use { name } => profile_cmd::use_default(&ctx, &name),
-        Command::Login { name, password_stdin } => login::login(&ctx, name.as_deref(), password_stdin),
+        Command::Login {
+            name,
+            password_stdin,
+            audience,
+        } => login::login(&ctx, name.as_deref(), password_stdin, &audience.unwrap_or_default()),
         Command::Logout { name, forget_password } => login::logout(&ctx, name.as_deref(), forget_password),
         Command::Token(a) => token_cmd::token(&ctx, &a),
         Command::Copy(a) => token_cmd::copy(&ctx, &a),

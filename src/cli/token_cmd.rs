@@ -80,10 +80,25 @@ pub fn fresh_for(
 
 /// The failure of an audience's token, with the permission to add when consent is missing.
 fn for_audience(e: BrokerError, audience: &Audience, name: &str) -> Failure {
-    let consent = matches!(&e, BrokerError::Entra(lcsauth::entra::EntraError::Refused(r)) if r.code() == Some(65001));
+    let refusal = match &e {
+        BrokerError::Entra(lcsauth::entra::EntraError::Refused(r)) => Some((r.code(), r.is_claims_challenge())),
+        _ => None,
+    };
     let mut f = for_profile(e.into(), name);
-    if consent && !audience.is_lcs() {
+    if refusal.is_some_and(|(code, _)| code == Some(65001)) && !audience.is_lcs() {
         f.message = format!("{}\n  for this audience: {}", f.message, audience.consent_fix());
+    }
+    if refusal.is_some_and(|(_, claims)| claims) {
+        let with = if audience.is_lcs() {
+            String::new()
+        } else {
+            format!(" --audience {audience}")
+        };
+        f.message = format!(
+            "{}\n  step-up: the tenant demands a stronger sign-in for this token; run `lcsauth login {name}{with}` \
+             (device-code or browser flow): it passes the claims Entra asked for",
+            f.message
+        );
     }
     f
 }

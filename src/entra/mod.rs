@@ -146,8 +146,20 @@ impl EntraClient {
 
     /// Starts the device-code flow.
     pub async fn device_code(&self, ep: &Endpoint) -> Result<DeviceCodeResponse, EntraError> {
+        self.device_code_with_claims(ep, None).await
+    }
+
+    /// Starts the device-code flow, passing a claims challenge Entra asked for (a step-up).
+    pub async fn device_code_with_claims(
+        &self,
+        ep: &Endpoint,
+        claims: Option<&str>,
+    ) -> Result<DeviceCodeResponse, EntraError> {
         let scope = Self::scope(ep);
-        let form = [("client_id", ep.client_id.as_str()), ("scope", scope.as_str())];
+        let mut form = vec![("client_id", ep.client_id.as_str()), ("scope", scope.as_str())];
+        if let Some(c) = claims {
+            form.push(("claims", c));
+        }
         let url = Self::device_code_url(ep);
         let (status, headers, body) = self.send(&url, &form).await?;
         if status == 200 {

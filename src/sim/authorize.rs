@@ -138,6 +138,7 @@ pub async fn authorize(
         Ok(scope) => scope.to_owned(),
         Err(err) => return fail(err),
     };
+    super::device::answer_claims(&shared, q.get("claims"));
     let challenge = match (q.get("code_challenge"), q.get("code_challenge_method")) {
         (None, _) => None,
         (Some(c), None | Some("plain")) => Some((c.to_owned(), "plain".to_owned())),

@@ -121,6 +121,10 @@ pub struct SimConfig {
     /// registration has consented permissions for; any other answers AADSTS65001. Empty
     /// consents to every resource.
     pub consented_resources: Vec<String>,
+    /// When set, the refresh-token grant answers `interaction_required` with this claims
+    /// challenge (JSON text) until a device-code or browser sign-in passes it as `claims`: a
+    /// step-up a Conditional Access policy demands.
+    pub claims_challenge: Option<String>,
     /// Wait this long before answering every token, device-code, authorize
     /// and LCS request.
     #[serde(with = "duration_serde::option")]
@@ -145,6 +149,7 @@ impl Default for SimConfig {
             lcs_member_projects: vec![1_234_567],
             lcs_audience: None,
             consented_resources: Vec::new(),
+            claims_challenge: None,
             request_delay: None,
         }
     }

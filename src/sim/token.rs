@@ -150,6 +150,20 @@ fn refresh(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Res
     let token = form.require("refresh_token")?;
     let scope = parse_scope(form.require("scope")?)?;
     issue::check_consent(shared, client_id, &scope)?;
+    if let Some(claims) = &shared.config.claims_challenge
+        && !shared.lock().claims_answered
+    {
+        let mut err = AadError::with_text(
+            50076,
+            format!(
+                "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{}'.",
+                scope.resource
+            ),
+        )
+        .error("interaction_required");
+        err.claims = Some(claims.clone());
+        return Err(err);
+    }
     let grant = {
         let mut inner = shared.lock();
         let Some(grant) = inner.refresh.get_mut(token) else {

@@ -125,12 +125,18 @@ pub enum FailKind {
     Refused,
     /// Network, keyring or file trouble; trying later may work.
     Transient,
+    /// Entra sent a claims challenge: a step-up the tenant demands, answered by an interactive
+    /// sign-in that passes the claims.
+    StepUp,
 }
 
 impl From<&BrokerError> for Failed {
     fn from(e: &BrokerError) -> Self {
         let kind = match e {
             BrokerError::SignInNeeded { .. } => FailKind::SignIn,
+            BrokerError::Entra(err) if err.refusal().is_some_and(lcsauth::entra::Refusal::is_claims_challenge) => {
+                FailKind::StepUp
+            }
             BrokerError::Entra(err) if err.refusal().is_some() => FailKind::Refused,
             _ => FailKind::Transient,
         };

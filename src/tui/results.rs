@@ -94,6 +94,17 @@ impl App {
                     return None;
                 }
                 let asked = matches!(purpose, Purpose::Refresh | Purpose::Copy);
+                let step_up = failed.kind == FailKind::StepUp && asked && profile.flow != Flow::Password;
+                if step_up && self.sign_in.is_none() {
+                    self.say(
+                        Level::Info,
+                        format!(
+                            "'{name}': the tenant demands a step-up (a claims challenge); signing in again with it."
+                        ),
+                        now,
+                    );
+                    return self.start_sign_in(profile, purpose == Purpose::Copy, now);
+                }
                 let needs_sign_in = failed.kind == FailKind::SignIn && asked;
                 if needs_sign_in && profile.flow != Flow::Password && self.sign_in.is_none() {
                     return self.start_sign_in(profile, purpose == Purpose::Copy, now);

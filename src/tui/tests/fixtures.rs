@@ -98,6 +98,7 @@ pub fn mfa_refused() -> ProfileState {
             article_step: Some(3),
             trace_id: Some("0c2d7a3e-5b1f-4e8a-9c6d-2f4b8a1e7d30".into()),
             correlation_id: Some("7e9f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b".into()),
+            claims: None,
         }),
         ..ProfileState::default()
     }

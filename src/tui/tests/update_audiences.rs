@@ -178,3 +178,25 @@ fn the_edit_form_adds_an_audience_and_refuses_an_unknown_one_under_its_field() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_step_up_refusal_of_r_starts_the_interactive_sign_in_that_answers_it() {
+    let mut p = profile("contoso-prod");
+    p.flow = lcsauth::profile::Flow::DeviceCode;
+    let mut app = app_with(snapshot(vec![p]), 100, 40);
+    let job = fetch(app.update(ch('r'), now()));
+    assert!(!job.sign_in);
+    let cmd = app.update(
+        Msg::Fetched {
+            name: "contoso-prod".parse().unwrap(),
+            state: Box::default(),
+            outcome: Err(crate::tui::msg::Failed {
+                message: "interaction_required".into(),
+                kind: crate::tui::msg::FailKind::StepUp,
+            }),
+        },
+        now(),
+    );
+    let job = fetch(cmd);
+    assert!(job.sign_in, "the sign-in starts at once");
+}
