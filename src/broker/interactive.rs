@@ -75,7 +75,7 @@ pub async fn device_code_with_claims(
         if Timestamp::now() > expires_at {
             return Err(local_refusal(
                 "expired_token",
-                70019,
+                70020,
                 "The device code expired before the sign-in was finished.",
             ));
         }

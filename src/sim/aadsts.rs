@@ -25,7 +25,36 @@ const fn with_sub(error: &'static str, sub: &'static str, text: &'static str) ->
     }
 }
 
-const MFA_REQUIRED: &str = "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access 'https://lcsapi.lcs.dynamics.com'.";
+/// The application id of "Dynamics Lifecycle services", the LCS API.
+pub const LCS_APP_ID: &str = "913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0";
+
+/// Entra names a resource by its application id in error texts ("…to access
+/// '913c6de4-…'"): the first-party ids for the resources lcsauth targets, a
+/// stable made-up one for any other.
+pub fn resource_app_id(resource: &str) -> String {
+    let host = resource
+        .split_once("://")
+        .map_or(resource, |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let id = if host.starts_with("lcsapi.") || host == "127.0.0.1" || host == "localhost" {
+        // The simulator also plays LCS, so a scope on its own address is LCS's.
+        LCS_APP_ID
+    } else if host == "api.powerplatform.com" {
+        "8578e004-a5c6-46e7-913e-12f58912df43"
+    } else if host.ends_with(".operations.dynamics.com") || host.ends_with(".operations.eu.dynamics.com") {
+        "00000015-0000-0000-c000-000000000000"
+    } else if host == "graph.microsoft.com" {
+        "00000003-0000-0000-c000-000000000000"
+    } else {
+        return super::jwt::stable_guid(&format!("resource:{host}")).to_string();
+    };
+    id.to_owned()
+}
+
+const MFA_REQUIRED: &str = "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0'.";
 
 /// Looks a code up; unknown codes get a generic `invalid_request`.
 pub fn lookup(code: u32) -> CodeInfo {
@@ -37,12 +66,12 @@ pub fn lookup(code: u32) -> CodeInfo {
         50076 => with_sub("invalid_grant", "basic_action", MFA_REQUIRED),
         50079 => info(
             "invalid_grant",
-            "Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access 'https://lcsapi.lcs.dynamics.com'.",
+            "Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access '913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0'.",
         ),
         50074 => info("interaction_required", "Strong Authentication is required."),
         50078 => info(
             "interaction_required",
-            "Presented multi-factor authentication has expired due to policies configured by your administrator, you must refresh your multi-factor authentication to access 'https://lcsapi.lcs.dynamics.com'.",
+            "Presented multi-factor authentication has expired due to policies configured by your administrator, you must refresh your multi-factor authentication to access '913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0'.",
         ),
         50158 => info(
             "interaction_required",
@@ -176,6 +205,7 @@ pub fn lookup(code: u32) -> CodeInfo {
             "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
         ),
         70018 => info("bad_verification_code", "Invalid verification code."),
+        // The device-login page's wording; the token endpoint answers 70020.
         70019 => info("expired_token", "Verification code expired."),
         70020 => info(
             "expired_token",
@@ -190,6 +220,7 @@ pub fn lookup(code: u32) -> CodeInfo {
             "A silent sign-in request was sent but no user is signed in.",
         ),
         65004 => info("access_denied", "User declined to consent to access the app."),
+        50049 => info("invalid_instance", "Unknown or invalid instance."),
         _ => info("invalid_request", "An error occurred while processing the request."),
     }
 }

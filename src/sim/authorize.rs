@@ -1,7 +1,9 @@
 //! The browser flow: `GET /{tenant}/oauth2/v2.0/authorize` (acting as the
-//! user already signed in to the browser) and the authorization-code grant
-//! with its PKCE and redirect-URI checks.
+//! user already signed in to the browser; answers by redirect or by Entra's
+//! auto-posting form) and the authorization-code grant with its PKCE,
+//! redirect-URI and nonce handling.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,7 +17,7 @@ use super::issue::{self, Grant, TokenBody, parse_scope};
 use super::jwt;
 use super::script::{Endpoint, Preflight, preflight};
 use super::state::{AUTH_CODE_LIFETIME, AuthCode, Shared};
-use super::token::check_client;
+use super::token::{check_client, check_member};
 use super::wire::{self, Fields};
 
 /// Only `http://localhost[:port][/path]` and `http://127.0.0.1[:port][/path]`.
@@ -62,7 +64,42 @@ fn error_page(err: &AadError, correlation: &str) -> Response<Body> {
 
 const SIGN_IN_PAGE: &str = "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body><div id=\"login\"><h1>Sign in</h1><form method=\"post\"><input type=\"email\" name=\"loginfmt\" placeholder=\"Email, phone, or Skype\"><button>Next</button></form></div></body></html>";
 
-fn redirect(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response<Body> {
+/// How the answer travels back to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A 302 with the parameters in the query (`response_mode=query`, the default).
+    Query,
+    /// Entra's auto-posting HTML form (`response_mode=form_post`).
+    FormPost,
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The parameters sent back to `redirect_uri`, in `mode`.
+fn respond(redirect_uri: &str, mode: Mode, pairs: &[(&str, &str)]) -> Response<Body> {
+    if mode == Mode::FormPost {
+        // Entra's page: the browser posts the hidden form at once; without
+        // scripts the user presses Submit.
+        let mut inputs = String::new();
+        for (n, v) in pairs {
+            let _ = write!(
+                inputs,
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\" />",
+                html_escape(n),
+                html_escape(v)
+            );
+        }
+        let page = format!(
+            "<html><head><title>Working...</title></head><body><form method=\"POST\" name=\"hiddenform\" action=\"{}\">{inputs}<noscript><p>Script is disabled. Click Submit to continue.</p><input type=\"submit\" value=\"Submit\" /></noscript></form><script language=\"javascript\">document.forms[0].submit();</script></body></html>",
+            html_escape(redirect_uri)
+        );
+        return wire::raw(200, wire::HTML, page);
+    }
     let separator = if redirect_uri.contains('?') { '&' } else { '?' };
     let location = format!("{redirect_uri}{separator}{}", wire::encode_pairs(pairs));
     let mut response = wire::raw(302, "", "");
@@ -72,7 +109,13 @@ fn redirect(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response<Body> {
     response
 }
 
-fn error_redirect(redirect_uri: &str, state: Option<&str>, err: &AadError, correlation: &str) -> Response<Body> {
+fn error_redirect(
+    redirect_uri: &str,
+    mode: Mode,
+    state: Option<&str>,
+    err: &AadError,
+    correlation: &str,
+) -> Response<Body> {
     let description = wire::description(err, &wire::new_guid(), correlation, &wire::entra_timestamp());
     let mut pairs = vec![("error", err.error.as_str())];
     if let Some(sub) = err.suberror.as_deref() {
@@ -82,7 +125,7 @@ fn error_redirect(redirect_uri: &str, state: Option<&str>, err: &AadError, corre
     if let Some(state) = state {
         pairs.push(("state", state));
     }
-    redirect(redirect_uri, &pairs)
+    respond(redirect_uri, mode, &pairs)
 }
 
 /// The authorization endpoint.
@@ -117,7 +160,18 @@ pub async fn authorize(
         return error_page(&err, &correlation);
     }
     let state = q.get("state");
-    let fail = |err: AadError| error_redirect(&redirect_uri, state, &err, &correlation);
+    let mode = match q.get("response_mode") {
+        None | Some("query") => Mode::Query,
+        Some("form_post") => Mode::FormPost,
+        Some(other) => {
+            let err = AadError::with_text(
+                9_002_313,
+                format!("Invalid request. The value '{other}' of the parameter 'response_mode' is not supported."),
+            );
+            return error_page(&err, &correlation);
+        }
+    };
+    let fail = |err: AadError| error_redirect(&redirect_uri, mode, state, &err, &correlation);
     if let Some(err) = scripted {
         return fail(err);
     }
@@ -156,6 +210,11 @@ pub async fn authorize(
         }
         return wire::raw(200, wire::HTML, SIGN_IN_PAGE);
     };
+    let user = shared.user_or_guest(&username);
+    if let Err(err) = check_member(&user, &tenant) {
+        // Entra keeps a signed-in user of another directory on its own page.
+        return error_page(&err, &correlation);
+    }
     let code = jwt::authorization_code();
     shared.lock().codes.insert(
         code.clone(),
@@ -165,24 +224,29 @@ pub async fn authorize(
             challenge,
             username,
             scope,
+            nonce: q.get("nonce").map(str::to_owned),
             issued: Instant::now(),
             redeemed: false,
         },
     );
     let session_state = wire::new_guid();
+    let client_info = issue::client_info_of(&user, &tenant);
     let mut pairs = vec![("code", code.as_str())];
+    if q.get("client_info") == Some("1") {
+        pairs.push(("client_info", client_info.as_str()));
+    }
     if let Some(state) = state {
         pairs.push(("state", state));
     }
     pairs.push(("session_state", session_state.as_str()));
-    redirect(&redirect_uri, &pairs)
+    respond(&redirect_uri, mode, &pairs)
 }
 
 /// The authorization-code grant at the token endpoint.
 pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Result<TokenBody, AadError> {
     let code = form.require("code")?;
     let redirect_uri = form.require("redirect_uri")?;
-    let (username, stored_scope) = {
+    let (username, stored_scope, nonce) = {
         let mut inner = shared.lock();
         let entry = inner
             .codes
@@ -221,11 +285,12 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
             }
         }
         entry.redeemed = true;
-        (entry.username.clone(), entry.scope.clone())
+        (entry.username.clone(), entry.scope.clone(), entry.nonce.clone())
     };
     let scope = parse_scope(form.get("scope").unwrap_or(&stored_scope))?;
     issue::check_consent(shared, client_id, &scope)?;
     let user = shared.user_or_guest(&username);
+    check_member(&user, tenant)?;
     Ok(issue::issue(
         shared,
         &Grant {
@@ -236,6 +301,7 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
             amr: issue::amr_interactive(),
             refresh: scope.offline_access,
             client_info: form.get("client_info") == Some("1"),
+            nonce: nonce.as_deref(),
         },
     ))
 }

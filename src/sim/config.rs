@@ -19,6 +19,10 @@ pub struct SimUser {
     /// Shown as the `name` claim; empty means "derived from the username".
     #[serde(default)]
     pub display_name: String,
+    /// The directory the account belongs to (a domain or GUID); empty means the
+    /// domain of the username. Sign-ins at any other tenant get AADSTS50034.
+    #[serde(default)]
+    pub tenant: String,
 }
 
 impl SimUser {
@@ -28,6 +32,23 @@ impl SimUser {
             password: password.into(),
             mfa_required: false,
             display_name: String::new(),
+            tenant: String::new(),
+        }
+    }
+
+    /// Places the account in another directory than its username's domain.
+    #[must_use]
+    pub fn with_tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = tenant.into();
+        self
+    }
+
+    /// The directory the account belongs to.
+    pub fn home_tenant(&self) -> &str {
+        if self.tenant.is_empty() {
+            self.username.rsplit_once('@').map_or("", |(_, domain)| domain)
+        } else {
+            &self.tenant
         }
     }
 
@@ -64,6 +85,7 @@ impl fmt::Debug for SimUser {
             .field("password", &"<redacted>")
             .field("mfa_required", &self.mfa_required)
             .field("display_name", &self.display_name)
+            .field("tenant", &self.tenant)
             .finish()
     }
 }
@@ -193,8 +215,9 @@ impl SimConfig {
     }
 }
 
-/// The preset behind `lcsauth demo`: three accounts (one behind MFA), short
-/// token lifetimes and device codes that approve themselves after two polls.
+/// The preset behind `lcsauth demo`: three accounts in three tenants (one
+/// behind MFA), short token lifetimes and device codes that the northwind
+/// account approves after two polls.
 pub fn demo_config() -> SimConfig {
     SimConfig {
         users: vec![
@@ -210,7 +233,7 @@ pub fn demo_config() -> SimConfig {
         device_code_expires_in: Duration::from_secs(300),
         device_auto_approve: Some(DeviceAutoApprove {
             after_polls: 2,
-            username: "ops@contoso.onmicrosoft.com".to_owned(),
+            username: "dev@northwind.onmicrosoft.com".to_owned(),
         }),
         auto_approve_user: Some("ops@contoso.onmicrosoft.com".to_owned()),
         lcs_member_projects: vec![1_234_567, 7_654_321],

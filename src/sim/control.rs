@@ -95,6 +95,15 @@ async fn decline(State(shared): Sim, body: Bytes) -> Response<Body> {
     reply(if done { 200 } else { 404 }, &json!({ "declined": done }))
 }
 
+async fn expire(State(shared): Sim, body: Bytes) -> Response<Body> {
+    let request: DeviceRequest = match parse(&body) {
+        Ok(r) => r,
+        Err(response) => return *response,
+    };
+    let done = device::expire(&shared, &request.user_code);
+    reply(if done { 200 } else { 404 }, &json!({ "expired": done }))
+}
+
 async fn device_codes(State(shared): Sim) -> Response<Body> {
     let codes: Vec<Value> = shared
         .lock()
@@ -145,6 +154,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/requests", get(requests).delete(clear_requests))
         .route("/_sim/device/approve", post(approve))
         .route("/_sim/device/decline", post(decline))
+        .route("/_sim/device/expire", post(expire))
         .route("/_sim/device/codes", get(device_codes))
         .route("/_sim/revoke", post(revoke))
         .route("/_sim/tokens", get(tokens))

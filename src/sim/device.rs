@@ -15,7 +15,7 @@ use super::issue::{self, Grant, TokenBody, parse_scope};
 use super::jwt;
 use super::script::{Endpoint, Preflight, preflight};
 use super::state::{DeviceEntry, DeviceStatus, Shared};
-use super::token::check_client;
+use super::token::{check_client, check_member};
 use super::wire::{self, Fields, Num};
 
 pub const VERIFICATION_URI: &str = "https://microsoft.com/devicelogin";
@@ -113,7 +113,9 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
             return Err(already_redeemed());
         }
         if now >= entry.expires_at {
-            return Err(AadError::new(70019));
+            // What the token endpoint answers (Azure/azure-cli#22251); 70019 is
+            // the verification page's own "code expired".
+            return Err(AadError::new(70020));
         }
         if too_fast {
             return Err(AadError::with_text(
@@ -149,6 +151,7 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
     let scope = parse_scope(&scope)?;
     issue::check_consent(shared, client_id, &scope)?;
     let user = shared.user_or_guest(&username);
+    check_member(&user, tenant)?;
     Ok(issue::issue(
         shared,
         &Grant {
@@ -159,6 +162,7 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
             amr: issue::amr_interactive(),
             refresh: scope.offline_access,
             client_info: form.get("client_info") == Some("1"),
+            nonce: None,
         },
     ))
 }
@@ -187,6 +191,15 @@ pub fn approve(shared: &Shared, user_code: &str, username: &str) -> bool {
 /// Marks a pending, unexpired code as declined.
 pub fn decline(shared: &Shared, user_code: &str) -> bool {
     settle(shared, user_code, DeviceStatus::Declined)
+}
+
+/// Makes a code run out now; false if it is unknown.
+pub fn expire(shared: &Shared, user_code: &str) -> bool {
+    let mut inner = shared.lock();
+    inner
+        .device_by_user_code(user_code)
+        .map(|entry| entry.expires_at = Instant::now())
+        .is_some()
 }
 
 fn settle(shared: &Shared, user_code: &str, status: DeviceStatus) -> bool {

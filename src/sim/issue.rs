@@ -105,16 +105,18 @@ pub struct Grant<'a> {
     pub refresh: bool,
     /// The client sent `client_info=1`.
     pub client_info: bool,
+    /// The `nonce` of the authorize request, copied into the id token.
+    pub nonce: Option<&'a str>,
 }
 
-/// The tenant a token names: the path tenant, or the user's home domain for
-/// the multi-tenant aliases.
-fn home_tenant<'a>(tenant: &'a str, username: &'a str) -> &'a str {
+/// The tenant a token names: the path tenant, or the user's home directory
+/// for the multi-tenant aliases.
+fn home_tenant<'a>(tenant: &'a str, user: &'a SimUser) -> &'a str {
     if matches!(
         tenant.to_ascii_lowercase().as_str(),
         "common" | "organizations" | "consumers"
     ) {
-        username.rsplit('@').next().unwrap_or(tenant)
+        user.home_tenant()
     } else {
         tenant
     }
@@ -130,6 +132,19 @@ fn lifetime(shared: &Shared) -> u64 {
             Duration::from_millis(fastrand::u64(0..=millis))
         });
     (base + extra).as_secs()
+}
+
+/// `client_info`: base64url of `{"uid":oid,"utid":tid}`, the account's home ids.
+pub fn client_info(oid: &str, tid: &str) -> String {
+    jwt::b64(json!({ "uid": oid, "utid": tid }).to_string().as_bytes())
+}
+
+/// The `client_info` of `user` signing in at `tenant`.
+pub fn client_info_of(user: &SimUser, tenant: &str) -> String {
+    client_info(
+        &jwt::object_id(&user.username),
+        &jwt::tenant_id(home_tenant(tenant, user)),
+    )
 }
 
 /// Mints and records the tokens for `grant`.
@@ -151,8 +166,10 @@ pub fn check_consent(shared: &Shared, client_id: &str, scope: &Scope) -> Result<
 
 pub fn issue(shared: &Shared, grant: &Grant<'_>) -> TokenBody {
     let user = grant.user;
-    let tid = jwt::tenant_id(home_tenant(grant.tenant, &user.username));
+    let tid = jwt::tenant_id(home_tenant(grant.tenant, user));
     let oid = jwt::object_id(&user.username);
+    // Pairwise, as in Entra: the same for one user and app on every token.
+    let sub = jwt::pairwise_subject(&oid, grant.client_id);
     let expires_in = lifetime(shared);
     let iat = jiff::Timestamp::now().as_second();
     let exp = iat + i64::try_from(expires_in).unwrap_or(i64::MAX / 2);
@@ -170,7 +187,7 @@ pub fn issue(shared: &Shared, grant: &Grant<'_>) -> TokenBody {
         "name": user.name(),
         "oid": oid,
         "scp": "user_impersonation",
-        "sub": jwt::random_b64(32),
+        "sub": sub,
         "tid": tid,
         "unique_name": user.username,
         "upn": user.username,
@@ -179,7 +196,7 @@ pub fn issue(shared: &Shared, grant: &Grant<'_>) -> TokenBody {
     });
     let access_token = jwt::encode(&access_claims);
     let id_token = grant.scope.openid.then(|| {
-        jwt::encode(&json!({
+        let mut claims = json!({
             "aud": grant.client_id,
             "iss": format!("https://login.microsoftonline.com/{tid}/v2.0"),
             "iat": iat,
@@ -188,15 +205,17 @@ pub fn issue(shared: &Shared, grant: &Grant<'_>) -> TokenBody {
             "name": user.name(),
             "oid": oid,
             "preferred_username": user.username,
-            "sub": jwt::random_b64(32),
+            "sub": sub,
             "tid": tid,
             "uti": jwt::random_b64(16),
             "ver": "2.0",
-        }))
+        });
+        if let Some(nonce) = grant.nonce {
+            claims["nonce"] = json!(nonce);
+        }
+        jwt::encode(&claims)
     });
-    let client_info = grant
-        .client_info
-        .then(|| jwt::b64(json!({ "uid": oid, "utid": tid }).to_string().as_bytes()));
+    let client_info = grant.client_info.then(|| client_info(&oid, &tid));
     let refresh_token = grant.refresh.then(jwt::refresh_token);
 
     let mut inner = shared.lock();

@@ -1,14 +1,13 @@
-//! Token material: JWT-shaped access and id tokens (unsigned: the signature
-//! segment is random bytes), opaque refresh tokens and codes, and stable GUIDs
-//! derived from names.
+//! Token material: access and id tokens as RS256-signed JWTs (verifiable
+//! against the simulator's JWKS), opaque refresh tokens and codes, and stable
+//! GUIDs derived from names.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-/// The `kid` in every token header.
-pub const KEY_ID: &str = "lcsauth-sim";
+use super::keys::SIGNING;
 
 /// base64url without padding.
 pub fn b64(bytes: &[u8]) -> String {
@@ -42,16 +41,22 @@ pub fn object_id(username: &str) -> String {
     stable_guid(&format!("user:{}", username.to_ascii_lowercase())).to_string()
 }
 
-/// `header.payload.signature`, header `{"typ":"JWT","alg":"RS256","kid":…}`.
+/// Entra's pairwise `sub`: 43 base64url characters, one value per user and app.
+pub fn pairwise_subject(object_id: &str, client_id: &str) -> String {
+    b64(&Sha256::digest(
+        format!("sub:{object_id}:{}", client_id.to_ascii_lowercase()).as_bytes(),
+    ))
+}
+
+/// `header.payload.signature` signed with the simulator's key; the header is
+/// Entra's `{"typ":"JWT","alg":"RS256","x5t":…,"kid":…}`.
 pub fn encode(claims: &Value) -> String {
-    let header = format!(r#"{{"typ":"JWT","alg":"RS256","kid":"{KEY_ID}"}}"#);
+    let key = &*SIGNING;
+    let header = format!(r#"{{"typ":"JWT","alg":"RS256","x5t":"{0}","kid":"{0}"}}"#, key.key_id);
     let payload = serde_json::to_string(claims).unwrap_or_else(|_| "{}".to_owned());
-    format!(
-        "{}.{}.{}",
-        b64(header.as_bytes()),
-        b64(payload.as_bytes()),
-        random_b64(256)
-    )
+    let signed = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
+    let signature = key.sign(signed.as_bytes());
+    format!("{signed}.{}", b64(&signature))
 }
 
 /// The decoded header and claims of a JWT-shaped string, if it is one.

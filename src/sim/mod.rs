@@ -1,7 +1,9 @@
 //! An Entra-compatible HTTP server on loopback: a faithful test double of
-//! Microsoft Entra's v2 token, device-code and authorize endpoints and of the
+//! Microsoft Entra's v2 token, device-code and authorize endpoints, its
+//! discovery metadata and signing keys (tokens are RS256-signed), and of the
 //! LCS environment-detail endpoint, with scripted failures, request
-//! recording and an HTTP control surface under `/_sim/`.
+//! recording and an HTTP control surface under `/_sim/`. It answers on
+//! `http://` or, for clients that insist, on `https://` (MSAL).
 //!
 //! Tests run it in-process with [`Simulator::start`]; `lcsauth demo` and
 //! out-of-process benchmarks use [`run_standalone`].
@@ -20,14 +22,17 @@ mod authorize;
 mod config;
 mod control;
 mod device;
+mod discovery;
 mod duration_serde;
 mod issue;
 mod jwt;
+mod keys;
 mod lcs;
 mod record;
 mod script;
 mod server;
 mod state;
+mod tls;
 mod token;
 mod wire;
 
@@ -44,11 +49,24 @@ use tokio::task::JoinHandle;
 
 pub use config::{DeviceAutoApprove, SimConfig, SimUser, demo_config};
 pub use jwt::claims as token_claims;
+pub use keys::TLS_CA_PEM;
 pub use record::RecordedRequest;
 pub use script::{Endpoint, Scripted};
-pub use server::run_standalone;
+pub use server::{run_standalone, run_standalone_tls};
 
 use state::Shared;
+
+/// `scheme://ip:port`, with the loopback address for an unspecified one.
+fn base_url(scheme: &str, addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        ip => ip,
+    };
+    match ip {
+        IpAddr::V4(v4) => format!("{scheme}://{v4}:{}", addr.port()),
+        IpAddr::V6(v6) => format!("{scheme}://[{v6}]:{}", addr.port()),
+    }
+}
 
 /// How long `shutdown` waits for in-flight requests before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -72,7 +90,7 @@ impl Simulator {
     pub async fn start_on(addr: SocketAddr, config: SimConfig) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config));
+        let shared = Arc::new(Shared::new(config, base_url("http", addr)));
         let task = server::spawn(listener, shared.clone());
         Ok(Simulator {
             shared,
@@ -81,17 +99,25 @@ impl Simulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`: the authority to put in a profile (and the
-    /// LCS API base URL).
+    /// Starts a TLS listener on `127.0.0.1` with an ephemeral port, for
+    /// clients that accept only `https://` authorities (MSAL). Its certificate
+    /// names `127.0.0.1` and `localhost` and is issued by [`TLS_CA_PEM`].
+    pub async fn start_tls(config: SimConfig) -> std::io::Result<Simulator> {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config, base_url("https", addr)));
+        let task = tls::spawn(listener, shared.clone())?;
+        Ok(Simulator {
+            shared,
+            addr,
+            task: Arc::new(Mutex::new(Some(task))),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` (`https://` for [`Simulator::start_tls`]): the
+    /// authority to put in a profile (and the LCS API base URL).
     pub fn base_url(&self) -> String {
-        let ip = match self.addr.ip() {
-            ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            ip => ip,
-        };
-        match ip {
-            IpAddr::V4(v4) => format!("http://{v4}:{}", self.addr.port()),
-            IpAddr::V6(v6) => format!("http://[{v6}]:{}", self.addr.port()),
-        }
+        self.shared.base_url.clone()
     }
 
     /// The address the server is bound to.
@@ -133,6 +159,12 @@ impl Simulator {
     /// Declines a pending device code; false if it is not pending.
     pub fn decline_device_code(&self, user_code: &str) -> bool {
         device::decline(&self.shared, user_code)
+    }
+
+    /// Lets a device code run out now (the next poll gets AADSTS70020);
+    /// false if the code is unknown.
+    pub fn expire_device_code(&self, user_code: &str) -> bool {
+        device::expire(&self.shared, user_code)
     }
 
     /// The user codes handed out so far, oldest first.

@@ -1,5 +1,5 @@
-//! The HTTP server: routes for Entra's v2 endpoints, the LCS endpoint and the
-//! control surface, request recording, graceful shutdown, and the standalone
+//! The HTTP server: routes for Entra's v2 endpoints and metadata, the LCS
+//! endpoint and the control surface, request recording, graceful shutdown, and the standalone
 //! entry point.
 
 use std::io::Write as _;
@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 
 use super::config::SimConfig;
 use super::state::Shared;
-use super::{Simulator, authorize, control, device, lcs, record, token};
+use super::{Simulator, authorize, control, device, discovery, lcs, record, token};
 
 /// Every route the simulator answers, with recording around them.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -22,6 +22,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
         .route("/{tenant}/oauth2/v2.0/devicecode", post(device::devicecode))
         .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize))
+        .route("/{tenant}/oauth2/v2.0/logout", get(discovery::logout))
+        .route(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            get(discovery::openid),
+        )
+        .route("/{tenant}/discovery/v2.0/keys", get(discovery::keys_v2))
+        .route("/{tenant}/discovery/{what}", get(discovery::discovery_v1))
+        .route("/{tenant}/userrealm/{upn}", get(discovery::userrealm))
         .route(
             "/environmentinfo/v1/detail/project/{project}",
             get(lcs::environment_detail),
@@ -67,7 +75,15 @@ async fn termination() {
 /// Runs a simulator until Ctrl-C or SIGTERM, after printing
 /// `lcsauth-sim listening on http://127.0.0.1:PORT` to stdout.
 pub async fn run_standalone(addr: SocketAddr, config: SimConfig) -> std::io::Result<()> {
-    let sim = Simulator::start_on(addr, config).await?;
+    serve_until_terminated(Simulator::start_on(addr, config).await?).await
+}
+
+/// [`run_standalone`] on the TLS listener (`https://127.0.0.1:PORT`).
+pub async fn run_standalone_tls(config: SimConfig) -> std::io::Result<()> {
+    serve_until_terminated(Simulator::start_tls(config).await?).await
+}
+
+async fn serve_until_terminated(sim: Simulator) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "lcsauth-sim listening on {}", sim.base_url())?;
     out.flush()?;

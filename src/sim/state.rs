@@ -62,6 +62,8 @@ pub struct AuthCode {
     pub challenge: Option<(String, String)>,
     pub username: String,
     pub scope: String,
+    /// Copied into the id token.
+    pub nonce: Option<String>,
     pub issued: Instant,
     pub redeemed: bool,
 }
@@ -110,17 +112,27 @@ fn normalize_user_code(code: &str) -> String {
 #[derive(Debug)]
 pub struct Shared {
     pub config: SimConfig,
+    /// `http://127.0.0.1:PORT` or `https://…`: what the discovery documents point at.
+    pub base_url: String,
     inner: Mutex<Inner>,
     shutdown: watch::Sender<bool>,
 }
 
 impl Shared {
-    pub fn new(config: SimConfig) -> Self {
+    pub fn new(config: SimConfig, base_url: String) -> Self {
         Self {
             config,
+            base_url,
             inner: Mutex::new(Inner::default()),
             shutdown: watch::channel(false).0,
         }
+    }
+
+    /// `127.0.0.1:PORT`: the host (and port) of the base URL.
+    pub fn netloc(&self) -> &str {
+        self.base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, rest)| rest)
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Inner> {

@@ -8,7 +8,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Response};
 
-use super::aadsts::AadError;
+use super::aadsts::{AadError, resource_app_id};
+use super::config::SimUser;
 use super::issue::{self, Grant, TokenBody, parse_scope};
 use super::script::{Endpoint, Preflight, preflight};
 use super::state::Shared;
@@ -25,8 +26,8 @@ pub fn is_alias(tenant: &str) -> bool {
     )
 }
 
-/// Checks the tenant and `client_id`; returns the client id.
-pub fn check_client<'f>(shared: &Shared, tenant: &str, form: &'f Fields) -> Result<&'f str, AadError> {
+/// AADSTS90002 when `known_tenants` is set and names no such tenant.
+pub fn check_tenant(shared: &Shared, tenant: &str) -> Result<(), AadError> {
     let known = &shared.config.known_tenants;
     if !known.is_empty()
         && !is_alias(tenant)
@@ -41,6 +42,28 @@ pub fn check_client<'f>(shared: &Shared, tenant: &str, form: &'f Fields) -> Resu
             ),
         ));
     }
+    Ok(())
+}
+
+/// AADSTS50034 unless `user` belongs to the directory `tenant` names (the
+/// multi-tenant aliases accept every account).
+pub fn check_member(user: &SimUser, tenant: &str) -> Result<(), AadError> {
+    let home = user.home_tenant();
+    if is_alias(tenant) || home.eq_ignore_ascii_case(tenant) || jwt::tenant_id(home) == jwt::tenant_id(tenant) {
+        return Ok(());
+    }
+    Err(AadError::with_text(
+        50034,
+        format!(
+            "The user account {{EUII Hidden}} does not exist in the {} directory. To sign into this application, the account must be added to the directory.",
+            jwt::tenant_id(tenant)
+        ),
+    ))
+}
+
+/// Checks the tenant and `client_id`; returns the client id.
+pub fn check_client<'f>(shared: &Shared, tenant: &str, form: &'f Fields) -> Result<&'f str, AadError> {
+    check_tenant(shared, tenant)?;
     let client_id = form.require("client_id")?;
     let allowed = &shared.config.allowed_client_ids;
     let accepted = if allowed.is_empty() {
@@ -119,6 +142,7 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
             ),
         ));
     };
+    check_member(user, tenant)?;
     if user.password != password {
         return Err(AadError::new(50126));
     }
@@ -128,7 +152,7 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
             50076,
             format!(
                 "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{}'.",
-                scope.resource
+                resource_app_id(&scope.resource)
             ),
         ));
     }
@@ -142,6 +166,7 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
             amr: issue::amr_password(),
             refresh: scope.offline_access,
             client_info: form.get("client_info") == Some("1"),
+            nonce: None,
         },
     ))
 }
@@ -188,6 +213,7 @@ fn refresh(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Res
         grant.clone()
     };
     let user = shared.user_or_guest(&grant.username);
+    check_member(&user, tenant)?;
     Ok(issue::issue(
         shared,
         &Grant {
@@ -198,6 +224,7 @@ fn refresh(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Res
             amr: grant.amr,
             refresh: true,
             client_info: form.get("client_info") == Some("1"),
+            nonce: None,
         },
     ))
 }

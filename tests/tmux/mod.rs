@@ -59,6 +59,11 @@ pub struct Session {
 impl Session {
     /// Starts the demo on X display `display` (`""`: no display, as over SSH).
     pub fn start(display: &str) -> Session {
+        Self::start_with(display, "demo", &[])
+    }
+
+    /// Starts `lcsauth ARGS` (ARGS as shell words) with `env` added, on X display `display`.
+    pub fn start_with(display: &str, lcsauth_args: &str, env: &[(&str, String)]) -> Session {
         let dir = tempfile::tempdir().unwrap();
         let sock = dir.path().join("sock");
         let d = dir.path().display().to_string();
@@ -66,7 +71,7 @@ impl Session {
         // The inner shell records its pid and becomes lcsauth (exec), so the test can signal it;
         // the outer one records the exit status and the terminal modes left behind.
         let script = format!(
-            "sh -c 'echo $$ > {d}/pid; exec \"{bin}\" demo'; echo $? > {d}/rc; stty -a > {d}/stty; exec sleep 600"
+            "sh -c 'echo $$ > {d}/pid; exec \"{bin}\" {lcsauth_args}'; echo $? > {d}/rc; stty -a > {d}/stty; exec sleep 600"
         );
         let s = Session { dir, sock };
         let mut args = vec![
@@ -87,7 +92,11 @@ impl Session {
             // Pointed at empty places: the demo must write to none of them.
             ("LCSAUTH_CONFIG_DIR", format!("{d}/user-config")),
             ("XDG_CONFIG_HOME", format!("{d}/xdg-config")),
-        ] {
+        ]
+        .into_iter()
+        .filter(|(k, _)| env.iter().all(|(own, _)| own != k))
+        .chain(env.iter().map(|(k, v)| (*k, v.clone())))
+        {
             args.push("-e".into());
             args.push(format!("{k}={v}"));
         }

@@ -179,8 +179,22 @@ async fn demo_config_serves_its_users() {
     assert_eq!(reply.status, 200);
     let lifetime = reply.json["expires_in"].as_u64().unwrap();
     assert!((300..=360).contains(&lifetime), "{lifetime}");
+    let fabrikam = post_form(
+        &sim,
+        "/fabrikam.onmicrosoft.com/oauth2/v2.0/token",
+        &[
+            ("client_id", CLIENT_ID),
+            ("scope", LCS_SCOPE),
+            ("grant_type", "password"),
+            ("username", "admin@fabrikam.onmicrosoft.com"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    fabrikam.assert_error("invalid_grant", 50076);
+    // The same account is not a member of contoso.
     password_grant(&sim, "admin@fabrikam.onmicrosoft.com", PASSWORD)
         .await
-        .assert_error("invalid_grant", 50076);
+        .assert_error("invalid_grant", 50034);
     sim.shutdown().await;
 }

@@ -108,7 +108,15 @@ async fn expired_code_answers_expired_token() {
     assert_eq!(started.json["expires_in"], 1);
     tokio::time::sleep(Duration::from_millis(400)).await;
     let reply = poll(&sim, started.json["device_code"].as_str().unwrap()).await;
-    reply.assert_error("expired_token", 70019);
+    reply.assert_error("expired_token", 70020);
+    assert!(
+        reply.json["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired.\r\nTrace ID: "),
+        "{}",
+        reply.text
+    );
     assert!(!sim.approve_device_code(started.json["user_code"].as_str().unwrap(), USER));
     sim.shutdown().await;
 }
@@ -168,7 +176,7 @@ async fn auto_approve_after_n_polls() {
     let config = SimConfig {
         device_auto_approve: Some(DeviceAutoApprove {
             after_polls: 2,
-            username: "dev@northwind.onmicrosoft.com".to_owned(),
+            username: "dev@contoso.onmicrosoft.com".to_owned(),
         }),
         ..fast_config()
     };
@@ -184,7 +192,7 @@ async fn auto_approve_after_n_polls() {
     let done = poll(&sim, device_code).await;
     assert_eq!(done.status, 200);
     let claims = token_claims(done.json["access_token"].as_str().unwrap()).unwrap();
-    assert_eq!(claims["upn"], "dev@northwind.onmicrosoft.com");
+    assert_eq!(claims["upn"], "dev@contoso.onmicrosoft.com");
     sim.shutdown().await;
 }
 

@@ -3,6 +3,7 @@
 mod browser;
 mod control;
 mod device;
+mod discovery;
 mod lcs;
 mod record;
 mod refresh;

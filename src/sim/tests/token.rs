@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::super::{SimConfig, Simulator, token_claims};
+use super::super::{SimConfig, SimUser, Simulator, token_claims};
 use super::{CLIENT_ID, PASSWORD, TENANT, USER, http, password_grant, start, token};
 
 fn keys(value: &Value) -> BTreeSet<String> {
@@ -53,9 +53,10 @@ async fn access_token_is_a_jwt_with_v1_claims() {
     assert_eq!(segments.len(), 3);
     assert!(segments.iter().all(|s| !s.is_empty() && !s.contains('=')));
     let (header, claims) = super::super::jwt::decode(access).unwrap();
+    let key_id = &super::super::keys::SIGNING.key_id;
     assert_eq!(
         header,
-        serde_json::json!({"typ":"JWT","alg":"RS256","kid":"lcsauth-sim"})
+        serde_json::json!({"typ":"JWT","alg":"RS256","x5t":key_id,"kid":key_id})
     );
     assert_eq!(claims["aud"], "https://lcsapi.lcs.dynamics.com");
     assert_eq!(claims["upn"], USER);
@@ -85,8 +86,10 @@ async fn access_token_is_a_jwt_with_v1_claims() {
 
 #[tokio::test]
 async fn guid_tenant_is_used_as_tid() {
-    let sim = start().await;
     let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    let sim = Simulator::start(super::config().user(SimUser::new("ops@contoso.com", PASSWORD).with_tenant(tenant)))
+        .await
+        .unwrap();
     let reply = super::post_form(
         &sim,
         &format!("/{tenant}/oauth2/v2.0/token"),
@@ -94,7 +97,7 @@ async fn guid_tenant_is_used_as_tid() {
             ("client_id", CLIENT_ID),
             ("scope", "https://lcsapi.lcs.dynamics.com//.default"),
             ("grant_type", "password"),
-            ("username", USER),
+            ("username", "ops@contoso.com"),
             ("password", PASSWORD),
         ],
     )
