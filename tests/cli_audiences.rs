@@ -209,3 +209,136 @@ fn a_claims_challenge_is_explained_as_a_step_up_with_the_login_that_answers_it()
     );
     assert!(out.get_output().stdout.is_empty());
 }
+
+const APP_SECRET: &str = "Qx8~app.secret-value_9";
+
+#[test]
+fn a_client_secret_profile_serves_power_platform_as_the_app_and_refuses_lcs() {
+    let mut config = sim_config();
+    config.client_secrets.push(lcsauth::sim::SimClientSecret {
+        client_id: common::CLIENT_ID.into(),
+        secret: APP_SECRET.into(),
+    });
+    let h = Harness::new(config);
+    let url = h.sim.base_url();
+    // The secret comes from stdin, signs in at once and is kept in the keyring.
+    h.cmd()
+        .args([
+            "profile",
+            "add",
+            &h.name,
+            "--tenant",
+            common::TENANT,
+            "--client-id",
+            common::CLIENT_ID,
+            "--flow",
+            "client-secret",
+            "--audiences",
+            "powerplatform,dataverse:https://contoso.crm.dynamics.com",
+            "--authority",
+            &url,
+            "--password-stdin",
+        ])
+        .write_stdin(format!("{APP_SECRET}\n"))
+        .assert()
+        .success();
+    let t = stdout(&h.token(&["--force"]).success());
+    let claims = token_claims(t.trim()).unwrap();
+    assert_eq!(
+        claims["aud"], "https://api.powerplatform.com",
+        "the first audience is the default"
+    );
+    assert_eq!(claims["idtyp"], "app");
+    assert!(claims.get("upn").is_none());
+    let dv = stdout(
+        &h.token(&["--audience", "dataverse:https://contoso.crm.dynamics.com"])
+            .success(),
+    );
+    assert_eq!(
+        token_claims(dv.trim()).unwrap()["aud"],
+        "https://contoso.crm.dynamics.com"
+    );
+    let grants: Vec<String> = h
+        .token_requests()
+        .iter()
+        .map(|r| r.field("grant_type").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        grants, ["client_credentials"; 3],
+        "the stored secret served every later token"
+    );
+    let lcs = h.token(&["--audience", "lcs"]).failure();
+    let err = String::from_utf8_lossy(&lcs.get_output().stderr).into_owned();
+    assert!(err.contains("LCS does not accept service principals"), "{err}");
+    for (path, bytes) in h.files() {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(APP_SECRET),
+            "the secret is in {}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_client_secret_profile_for_lcs_is_refused_when_added_with_the_reason() {
+    let h = Harness::new(sim_config());
+    let out = h
+        .cmd()
+        .args([
+            "profile",
+            "add",
+            &h.name,
+            "--tenant",
+            common::TENANT,
+            "--client-id",
+            common::CLIENT_ID,
+            "--flow",
+            "client-secret",
+        ])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("LCS does not accept service principals"), "{err}");
+    assert!(!h.config_dir().join("profiles.toml").exists());
+}
+
+#[test]
+fn a_wrong_client_secret_is_refused_and_not_kept() {
+    let mut config = sim_config();
+    config.client_secrets.push(lcsauth::sim::SimClientSecret {
+        client_id: common::CLIENT_ID.into(),
+        secret: APP_SECRET.into(),
+    });
+    let h = Harness::new(config);
+    let url = h.sim.base_url();
+    h.cmd()
+        .args([
+            "profile",
+            "add",
+            &h.name,
+            "--tenant",
+            common::TENANT,
+            "--client-id",
+            common::CLIENT_ID,
+            "--flow",
+            "client-secret",
+            "--audiences",
+            "powerplatform",
+            "--authority",
+            &url,
+        ])
+        .assert()
+        .success();
+    let out = h
+        .cmd()
+        .args(["login", &h.name, "--password-stdin"])
+        .write_stdin("the-secret-id-not-its-value\n")
+        .assert()
+        .code(3);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("7000215"), "{err}");
+    // Nothing was kept: the next token needs the secret again.
+    let next = h.token(&[]).code(7);
+    let err = String::from_utf8_lossy(&next.get_output().stderr).into_owned();
+    assert!(err.contains("no client secret is stored"), "{err}");
+}

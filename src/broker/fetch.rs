@@ -61,6 +61,26 @@ impl Broker {
             }
         }
         match profile.flow {
+            Flow::ClientSecret => {
+                if audience.is_lcs() {
+                    return Err(BrokerError::Unusable(format!(
+                        "profile '{name}' signs in as the app itself (client secret), and LCS does not accept \
+                         service principals; ask for one of its audiences ({})",
+                        crate::audience::format_list(&profile.audiences)
+                    )));
+                }
+                // The secret typed now (kept after it worked) or the one in the keyring.
+                let (secret, typed) = match password {
+                    Some(s) => (s, true),
+                    None => match blocking(|| self.secrets.get(name, SecretKind::Password))? {
+                        Some(s) => (s, false),
+                        None => return Err(Self::sign_in_needed(profile, "no client secret is stored")),
+                    },
+                };
+                let resp = self.entra()?.client_credentials(&ep, &secret).await?;
+                let remember = typed.then_some(&secret);
+                self.store(profile, audience, resp, Grant::ClientCredentials, remember, warnings)
+            }
             Flow::Password => {
                 let (password, typed) = match password {
                     Some(p) => (p, true),
@@ -106,6 +126,7 @@ impl Broker {
         let name = profile.name.as_str();
         let command = match profile.flow {
             Flow::Password => format!("lcsauth login {name} --password-stdin"),
+            Flow::ClientSecret => format!("lcsauth login {name} --password-stdin (the client secret on stdin)"),
             Flow::DeviceCode | Flow::Browser => format!("lcsauth login {name}"),
         };
         BrokerError::SignInNeeded {

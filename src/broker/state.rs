@@ -28,6 +28,7 @@ pub enum Grant {
     RefreshToken,
     DeviceCode,
     AuthorizationCode,
+    ClientCredentials,
 }
 
 impl Grant {
@@ -37,6 +38,7 @@ impl Grant {
             Self::RefreshToken => "refresh_token",
             Self::DeviceCode => "device_code",
             Self::AuthorizationCode => "authorization_code",
+            Self::ClientCredentials => "client_credentials",
         }
     }
 }

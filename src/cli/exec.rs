@@ -36,13 +36,18 @@ pub fn run(
     let (program, args) = command
         .split_first()
         .ok_or_else(|| Failure::usage("exec needs a command after --"))?;
-    let default = [Audience::Lcs];
-    let asked = if audiences.is_empty() { &default[..] } else { audiences };
+    // No --audience: the profile's default audience (lcs, as always, for a user's profile).
+    let asked: Vec<Option<&Audience>> = if audiences.is_empty() {
+        vec![None]
+    } else {
+        audiences.iter().map(Some).collect()
+    };
     let mut child = Command::new(program);
     child.args(args);
     let mut profile_name = String::new();
-    for audience in asked {
-        let (profile, issued) = token_cmd::fresh_for(ctx, name, audience, min_valid, false, false)?;
+    for asked in asked {
+        let (profile, audience, issued) = token_cmd::fresh_for(ctx, name, asked, min_valid, false, false)?;
+        let audience = &audience;
         let token = issued.access_token.expose();
         let api = profile.endpoint_for(audience).api_host;
         match audience {

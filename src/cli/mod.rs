@@ -122,7 +122,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
             name,
             password_stdin,
             audience,
-        } => login::login(&ctx, name.as_deref(), password_stdin, &audience.unwrap_or_default()),
+        } => login::login(&ctx, name.as_deref(), password_stdin, audience.as_ref()),
         Command::Logout { name, forget_password } => login::logout(&ctx, name.as_deref(), forget_password),
         Command::Token(a) => token_cmd::token(&ctx, &a),
         Command::Copy(a) => token_cmd::copy(&ctx, &a),

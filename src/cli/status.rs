@@ -51,11 +51,13 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
     let states = StateStore::new(ctx.dir.clone());
     let now = Timestamp::now();
     let min_valid = config.settings.min_valid;
-    let shown = audience.cloned().unwrap_or_default();
     let rows: Vec<(&Profile, Status)> = config
         .profiles
         .iter()
-        .map(|p| (p, Status::of(states.load(p.name.as_str()).view(&shown), now, min_valid)))
+        .map(|p| {
+            let shown = audience.cloned().unwrap_or_else(|| p.default_audience());
+            (p, Status::of(states.load(p.name.as_str()).view(&shown), now, min_valid))
+        })
         .collect();
     if as_json {
         let arr: Vec<Value> = rows
@@ -68,6 +70,7 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
                     .collect();
                 let mut v = status_json(p, st);
                 if let Some(obj) = v.as_object_mut() {
+                    let shown = audience.cloned().unwrap_or_else(|| p.default_audience());
                     obj.insert("audience".into(), json!(shown.name()));
                     obj.insert("audiences".into(), Value::Array(audiences));
                 }

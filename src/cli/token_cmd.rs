@@ -24,24 +24,27 @@ pub fn fresh(
     force: bool,
     password_stdin: bool,
 ) -> Result<(Profile, Issued), Failure> {
-    fresh_for(ctx, name, &Audience::Lcs, min_valid, force, password_stdin)
+    fresh_for(ctx, name, Some(&Audience::Lcs), min_valid, force, password_stdin).map(|(p, _, t)| (p, t))
 }
 
-/// [`fresh`] for one of the identity's audiences.
+/// [`fresh`] for one of the identity's audiences (`None`: the profile's default audience);
+/// returns the audience it served.
 pub fn fresh_for(
     ctx: &Ctx,
     name: Option<&str>,
-    audience: &Audience,
+    audience: Option<&Audience>,
     min_valid: Option<std::time::Duration>,
     force: bool,
     password_stdin: bool,
-) -> Result<(Profile, Issued), Failure> {
+) -> Result<(Profile, Audience, Issued), Failure> {
     let config = ctx.config()?;
     let profile = ctx.select(&config, name)?.clone();
+    let audience = audience.cloned().unwrap_or_else(|| profile.default_audience());
+    let audience = &audience;
     let min_valid = min_valid.unwrap_or(config.settings.min_valid);
     let broker = ctx.broker(&config.settings)?;
     if !force && let Some(t) = broker.cached_for(&profile, audience, min_valid, Timestamp::now())? {
-        return Ok((profile, t));
+        return Ok((profile, audience.clone(), t));
     }
     let password = if password_stdin {
         Some(password_from_stdin()?)
@@ -75,7 +78,7 @@ pub fn fresh_for(
             ),
         ));
     }
-    Ok((profile, issued))
+    Ok((profile, audience.clone(), issued))
 }
 
 /// The failure of an audience's token, with the permission to add when consent is missing.
@@ -126,11 +129,10 @@ pub fn az_json(profile: &Profile, issued: &Issued) -> serde_json::Value {
 }
 
 pub fn token(ctx: &Ctx, a: &TokenArgs) -> Result<(), Failure> {
-    let audience = a.audience.clone().unwrap_or_default();
-    let (profile, issued) = fresh_for(
+    let (profile, audience, issued) = fresh_for(
         ctx,
         a.name.as_deref(),
-        &audience,
+        a.audience.as_ref(),
         a.min_valid,
         a.force,
         a.password_stdin,
@@ -160,8 +162,7 @@ pub fn token(ctx: &Ctx, a: &TokenArgs) -> Result<(), Failure> {
 pub fn copy(ctx: &Ctx, a: &CopyArgs) -> Result<(), Failure> {
     let config = ctx.config()?;
     let clear_after = a.clear_after.unwrap_or(config.settings.clear_after);
-    let audience = a.audience.clone().unwrap_or_default();
-    let (profile, issued) = fresh_for(ctx, a.name.as_deref(), &audience, a.min_valid, false, false)?;
+    let (profile, _, issued) = fresh_for(ctx, a.name.as_deref(), a.audience.as_ref(), a.min_valid, false, false)?;
     let text = match a.format {
         CopyFormat::Raw => issued.access_token.clone(),
         CopyFormat::Header => Secret::new(format!("Bearer {}", issued.access_token.expose())),

@@ -112,6 +112,17 @@ impl EntraClient {
         self.token(&Self::token_url(ep), &form).await
     }
 
+    /// The client-credentials grant with a client secret: a token for the app itself.
+    pub async fn client_credentials(&self, ep: &Endpoint, client_secret: &Secret) -> Result<TokenResponse, EntraError> {
+        let form = [
+            ("client_id", ep.client_id.as_str()),
+            ("client_secret", client_secret.expose()),
+            ("scope", ep.scope.as_str()),
+            ("grant_type", "client_credentials"),
+        ];
+        self.token(&Self::token_url(ep), &form).await
+    }
+
     /// Redeems a refresh token; the answer carries a new one that replaces it.
     pub async fn refresh(&self, ep: &Endpoint, refresh_token: &Secret) -> Result<TokenResponse, EntraError> {
         let scope = Self::scope(ep);

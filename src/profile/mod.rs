@@ -98,6 +98,15 @@ impl Profile {
                 return Err(format!("profile '{}': audience {a} is listed twice", self.name));
             }
         }
+        if self.flow == Flow::ClientSecret && (self.audiences.is_empty() || self.audiences.iter().any(Audience::is_lcs))
+        {
+            return Err(format!(
+                "profile '{}': LCS does not accept service principals (app-only tokens), so the client-secret flow \
+                     serves only APIs that do, like the Power Platform API and Dataverse: list them, e.g. \
+                     audiences = [\"powerplatform\"], without lcs",
+                self.name
+            ));
+        }
         if self.remember_password && self.flow != Flow::Password {
             return Err(format!(
                 "profile '{}': remember_password only applies to the password flow (flow is {})",
@@ -162,11 +171,25 @@ impl Profile {
             .map_or_else(|| self.endpoint().api_host, |(r, _)| r)
     }
 
-    /// The audiences this profile shows: `lcs` first, then the configured ones.
+    /// The audiences this profile shows: `lcs` first (not for the client-secret flow, which
+    /// LCS refuses), then the configured ones.
     pub fn audience_list(&self) -> Vec<Audience> {
-        let mut list = vec![Audience::Lcs];
+        let mut list = if self.flow == Flow::ClientSecret {
+            Vec::new()
+        } else {
+            vec![Audience::Lcs]
+        };
         list.extend(self.audiences.iter().filter(|a| !a.is_lcs()).cloned());
         list
+    }
+
+    /// The audience a command means when it names none: `lcs`, or for the client-secret flow
+    /// the first configured audience.
+    pub fn default_audience(&self) -> Audience {
+        match self.flow {
+            Flow::ClientSecret => self.audiences.first().cloned().unwrap_or_default(),
+            _ => Audience::Lcs,
+        }
     }
 }
 

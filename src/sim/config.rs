@@ -90,6 +90,22 @@ impl fmt::Debug for SimUser {
     }
 }
 
+/// A confidential app registration: the client-credentials grant accepts this secret.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+pub struct SimClientSecret {
+    pub client_id: String,
+    pub secret: String,
+}
+
+impl fmt::Debug for SimClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimClientSecret")
+            .field("client_id", &self.client_id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
 /// Approve every pending device code on its own after some polls.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DeviceAutoApprove {
@@ -147,6 +163,9 @@ pub struct SimConfig {
     /// challenge (JSON text) until a device-code or browser sign-in passes it as `claims`: a
     /// step-up a Conditional Access policy demands.
     pub claims_challenge: Option<String>,
+    /// App registrations with a client secret (confidential clients) for the client-credentials
+    /// grant; every other client is public and refused a secret (AADSTS700025).
+    pub client_secrets: Vec<SimClientSecret>,
     /// Wait this long before answering every token, device-code, authorize
     /// and LCS request.
     #[serde(with = "duration_serde::option")]
@@ -172,6 +191,7 @@ impl Default for SimConfig {
             lcs_audience: None,
             consented_resources: Vec::new(),
             claims_challenge: None,
+            client_secrets: Vec::new(),
             request_delay: None,
         }
     }

@@ -122,7 +122,7 @@ fn home_tenant<'a>(tenant: &'a str, user: &'a SimUser) -> &'a str {
     }
 }
 
-fn lifetime(shared: &Shared) -> u64 {
+pub fn lifetime(shared: &Shared) -> u64 {
     let base = shared.config.access_token_lifetime;
     let extra = shared
         .config

@@ -92,5 +92,6 @@ pub fn flow_note(f: Flow) -> &'static str {
         Flow::Password => "username + password, as in the vendor article (no MFA)",
         Flow::DeviceCode => "sign in on any device's browser; works with MFA",
         Flow::Browser => "system browser with PKCE; works with MFA",
+        Flow::ClientSecret => "the app itself, with a client secret (not for LCS)",
     }
 }

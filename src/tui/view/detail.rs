@@ -120,7 +120,7 @@ fn last_error(
     if let Some(flow) = offer {
         let how = match flow {
             Flow::DeviceCode => "device-code flow (a code to enter in any browser)",
-            Flow::Browser | Flow::Password => "browser flow (sign in with MFA in your browser)",
+            Flow::Browser | Flow::Password | Flow::ClientSecret => "browser flow (sign in with MFA in your browser)",
         };
         add(
             "Next step",
