@@ -155,6 +155,14 @@ impl Flow {
     }
 }
 
+impl Flow {
+    /// The flow signs in with a typed secret (a password, or the app's client secret) rather
+    /// than interactively.
+    pub fn takes_secret(self) -> bool {
+        matches!(self, Self::Password | Self::ClientSecret)
+    }
+}
+
 impl fmt::Display for Flow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())

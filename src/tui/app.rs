@@ -90,14 +90,14 @@ impl App {
     }
 
     /// The audience `c` and `r` act on for the selected profile: the one chosen with Tab,
-    /// else `lcs`.
+    /// else the profile's default (`lcs` for a user's profile).
     pub fn selected_audience(&self) -> lcsauth::audience::Audience {
         let Some(entry) = self.roster.selected() else {
             return lcsauth::audience::Audience::Lcs;
         };
         match &self.audience_choice {
             Some((name, a)) if name == entry.name() && entry.audiences().contains(a) => a.clone(),
-            _ => lcsauth::audience::Audience::Lcs,
+            _ => entry.profile.default_audience(),
         }
     }
 

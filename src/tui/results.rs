@@ -106,10 +106,10 @@ impl App {
                     return self.start_sign_in(profile, purpose == Purpose::Copy, now);
                 }
                 let needs_sign_in = failed.kind == FailKind::SignIn && asked;
-                if needs_sign_in && profile.flow != Flow::Password && self.sign_in.is_none() {
+                if needs_sign_in && !profile.flow.takes_secret() && self.sign_in.is_none() {
                     return self.start_sign_in(profile, purpose == Purpose::Copy, now);
                 }
-                if needs_sign_in && profile.flow == Flow::Password && self.prompt.is_none() && self.sign_in.is_none() {
+                if needs_sign_in && profile.flow.takes_secret() && self.prompt.is_none() && self.sign_in.is_none() {
                     self.prompt = Some(Prompt::SignIn {
                         profile,
                         password: PasswordField::default(),

@@ -200,3 +200,36 @@ fn a_step_up_refusal_of_r_starts_the_interactive_sign_in_that_answers_it() {
     let job = fetch(cmd);
     assert!(job.sign_in, "the sign-in starts at once");
 }
+
+#[test]
+fn a_client_secret_profile_without_its_secret_asks_for_it_like_a_password() {
+    let mut p = profile("contoso-ci");
+    p.flow = lcsauth::profile::Flow::ClientSecret;
+    p.username = None;
+    p.audiences = vec![Audience::PowerPlatform];
+    let mut app = app_with(snapshot(vec![p]), 100, 40);
+    let job = fetch(app.update(ch('r'), now()));
+    assert_eq!(
+        job.audience,
+        Audience::PowerPlatform,
+        "LCS is not an audience of an app"
+    );
+    let cmd = app.update(
+        Msg::Fetched {
+            name: "contoso-ci".parse().unwrap(),
+            state: Box::default(),
+            outcome: Err(crate::tui::msg::Failed {
+                message: "no client secret is stored".into(),
+                kind: crate::tui::msg::FailKind::SignIn,
+            }),
+        },
+        now(),
+    );
+    assert!(cmd.is_none());
+    assert!(
+        matches!(app.prompt, Some(crate::tui::prompt::Prompt::SignIn { .. })),
+        "{:?}",
+        app.prompt
+    );
+    assert!(app.sign_in.is_none(), "no interactive sign-in for an app");
+}
