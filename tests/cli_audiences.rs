@@ -342,3 +342,53 @@ fn a_wrong_client_secret_is_refused_and_not_kept() {
     let err = String::from_utf8_lossy(&next.get_output().stderr).into_owned();
     assert!(err.contains("no client secret is stored"), "{err}");
 }
+
+#[test]
+fn switching_a_client_secret_profile_to_the_password_flow_forgets_the_secret() {
+    let mut config = sim_config();
+    config.client_secrets.push(lcsauth::sim::SimClientSecret {
+        client_id: common::CLIENT_ID.into(),
+        secret: APP_SECRET.into(),
+    });
+    let h = Harness::new(config);
+    let url = h.sim.base_url();
+    h.cmd()
+        .args([
+            "profile",
+            "add",
+            &h.name,
+            "--tenant",
+            common::TENANT,
+            "--client-id",
+            common::CLIENT_ID,
+            "--flow",
+            "client-secret",
+            "--audiences",
+            "powerplatform",
+            "--authority",
+            &url,
+            "--password-stdin",
+        ])
+        .write_stdin(format!("{APP_SECRET}\n"))
+        .assert()
+        .success();
+    h.cmd()
+        .args([
+            "profile",
+            "edit",
+            &h.name,
+            "--flow",
+            "password",
+            "--username",
+            USER,
+            "--audiences",
+            "",
+            "--remember-password",
+        ])
+        .assert()
+        .success();
+    h.sim.clear_requests();
+    // The stored client secret is gone: it is never sent as the user's password.
+    h.token(&[]).code(7);
+    assert!(h.token_requests().is_empty(), "nothing was sent");
+}

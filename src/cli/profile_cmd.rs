@@ -220,6 +220,7 @@ pub(crate) fn identity_changed(old: &Profile, new: &Profile) -> bool {
         || old.username != new.username
         || old.endpoint() != new.endpoint()
         || old.cloud() != new.cloud()
+        || old.secret_meaning_changed(new)
 }
 
 pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields) -> Result<(), Failure> {
@@ -242,7 +243,7 @@ pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields
             old.name, new.name, new.name
         );
     } else if identity_changed(&old, &new) {
-        broker.logout(name, old.username != new.username)?;
+        broker.logout(name, old.username != new.username || old.secret_meaning_changed(&new))?;
         eprintln!(
             "Updated '{name}'. The sign-in details changed, so its tokens were removed: run `lcsauth login {name}`."
         );

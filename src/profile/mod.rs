@@ -183,6 +183,13 @@ impl Profile {
         list
     }
 
+    /// The keyring's secret entry of `self` would mean something else for `new`: a user's
+    /// password for one, the app's client secret for the other. It must then be forgotten, so
+    /// that one is never sent as the other.
+    pub fn secret_meaning_changed(&self, new: &Profile) -> bool {
+        (self.flow == Flow::ClientSecret) != (new.flow == Flow::ClientSecret)
+    }
+
     /// The audience a command means when it names none: `lcs`, or for the client-secret flow
     /// the first configured audience.
     pub fn default_audience(&self) -> Audience {

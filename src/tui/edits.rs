@@ -139,7 +139,10 @@ impl Worker {
             let forget = if old.name != profile.name {
                 Some((old.name.to_string(), true))
             } else if identity_changed(old, &profile) {
-                Some((name.to_string(), old.username != profile.username))
+                Some((
+                    name.to_string(),
+                    old.username != profile.username || old.secret_meaning_changed(&profile),
+                ))
             } else {
                 None
             };
