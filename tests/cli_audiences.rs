@@ -392,3 +392,17 @@ fn switching_a_client_secret_profile_to_the_password_flow_forgets_the_secret() {
     h.token(&[]).code(7);
     assert!(h.token_requests().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn shell_completions_offer_the_audience_presets() {
+    let h = Harness::new(sim_config());
+    // The values list of `--audience`, as each shell writes one.
+    for (shell, list) in [
+        ("bash", "lcs powerplatform powerapps dataverse: fno: custom:"),
+        ("zsh", "lcs powerplatform powerapps dataverse\\: fno\\: custom\\:"),
+        ("fish", "powerplatform\\t''"),
+    ] {
+        let out = stdout(&h.cmd().args(["completions", shell]).assert().success());
+        assert!(out.contains(list), "{shell} completion lacks {list:?}");
+    }
+}
