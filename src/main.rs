@@ -10,6 +10,8 @@ use clap::Parser;
 use cli::args::{Cli, Command};
 
 fn main() -> ExitCode {
+    // Only when the shell asks for completions (its variable is set); otherwise a no-op.
+    cli::complete::answer_if_asked();
     let args = Cli::parse();
     // Log lines on stderr would land in the middle of the terminal UI's screen.
     if args.command.as_ref().is_some_and(|c| !matches!(c, Command::Demo)) {

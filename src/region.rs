@@ -231,6 +231,29 @@ impl FromStr for Region {
         if lower == "custom" {
             return Ok(Region::Custom);
         }
+        // Azure regions without an LCS instance of their own: their projects live on global LCS.
+        let served_by_global = [
+            ("uk", "UK"),
+            ("gb", "UK"),
+            ("jp", "Japan"),
+            ("japan", "Japan"),
+            ("in", "India"),
+            ("india", "India"),
+            ("au", "Australia"),
+            ("australia", "Australia"),
+            ("ca", "Canada"),
+            ("canada", "Canada"),
+            ("br", "Brazil"),
+            ("de", "Germany"),
+            ("kr", "Korea"),
+            ("asia", "Asia"),
+            ("us", "The US"),
+        ];
+        if let Some((_, place)) = served_by_global.iter().find(|(k, _)| *k == lower) {
+            return Err(format!(
+                "unknown region {s:?}: {place} is served by global (lcs.dynamics.com); use `global`"
+            ));
+        }
         REGIONS
             .iter()
             .find(|r| r.key == lower)
@@ -254,7 +277,14 @@ mod tests {
             assert_eq!(r.key.parse::<Region>(), Ok(r.region));
         }
         assert_eq!("custom".parse::<Region>(), Ok(Region::Custom));
-        assert!("uk".parse::<Region>().unwrap_err().contains("gcc-high"));
+        assert!("mars".parse::<Region>().unwrap_err().contains("gcc-high"));
+    }
+
+    #[test]
+    fn regions_without_an_lcs_instance_point_to_global() {
+        let e = "uk".parse::<Region>().unwrap_err();
+        assert!(e.contains("UK is served by global"), "{e}");
+        assert!("Japan".parse::<Region>().unwrap_err().contains("served by global"));
     }
 
     #[test]

@@ -66,9 +66,9 @@ fn copy_stays_pasteable_after_exit_and_is_cleared_only_if_unchanged() {
         "the clipboard was cleared after --clear-after"
     );
 
-    // 2. --format header copies `Bearer <token>`.
+    // 2. --format bearer copies `Bearer <token>` (header is the whole line, as in `token`).
     h.cmd()
-        .args(["copy", &h.name, "--format", "header", "--clear-after", "1s"])
+        .args(["copy", &h.name, "--format", "bearer", "--clear-after", "1s"])
         .assert()
         .success();
     assert_eq!(xclip_out().as_deref(), Some(format!("Bearer {token}").as_str()));

@@ -247,7 +247,7 @@ fn r_on_the_device_code_profile_shows_the_code_then_the_row_turns_valid() {
         .find(|l| l.contains("Expires in"))
         .and_then(countdown)
         .expect("a countdown to the code's expiry");
-    assert!(left.starts_with("04:") || left == "05:00", "{left}");
+    assert!(left.starts_with("4m ") || left == "5m 00s", "{left}");
     // The simulator approves the code after two polls, two seconds apart.
     let done = s.wait("the row to turn valid", |t| {
         row(t, "northwind-dev").contains("valid")
@@ -271,7 +271,7 @@ fn c_copies_the_token_the_simulator_issued_to_the_x_clipboard() {
     s.keys(&["c"]);
     let copied = s.wait("the copy notice", |t| t.contains("Copied 'contoso-prod'"));
     assert!(
-        copied.contains("clipboard clears in 00:4"),
+        copied.contains("clipboard clears in 4"),
         "the clear countdown runs:\n{copied}"
     );
 
@@ -312,4 +312,102 @@ fn c_copies_the_token_the_simulator_issued_to_the_x_clipboard() {
     let mut own = arboard::Clipboard::new().unwrap();
     own.set_text("done").unwrap();
     assert_eq!(xclip_read(&display), "done");
+}
+
+/// The real board (`lcsauth` without a command) on the user's files, pointed at a simulator
+/// whose tokens live 40 seconds: it shows the token valid by the core's rule without asking
+/// again and again, and a `logout` in another process shows on the board within 2 seconds.
+#[test]
+fn the_board_on_a_forty_second_token_makes_no_request_storm_and_shows_a_logout_elsewhere_within_2_s() {
+    let Some(display) = ready(false) else { return };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config =
+        lcsauth::sim::SimConfig::with_users(vec![lcsauth::sim::SimUser::new("ops@contoso.onmicrosoft.com", "pw-1")])
+            .client_id("0a1b2c3d-4e5f-6789-abcd-ef0123456789")
+            .lifetime(Duration::from_secs(40));
+    let sim = rt.block_on(lcsauth::sim::Simulator::start(config)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("b{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+    let cli = |args: &[&str], stdin: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("lcsauth").unwrap();
+        c.env("LCSAUTH_CONFIG_DIR", dir.path())
+            .env_remove("LCSAUTH_PROFILE")
+            .args(args)
+            .write_stdin(stdin.to_string())
+            .timeout(TIMEOUT)
+            .assert()
+            .success();
+    };
+    let url = sim.base_url();
+    cli(
+        &[
+            "profile",
+            "add",
+            &name,
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            "0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+            "--username",
+            "ops@contoso.onmicrosoft.com",
+            "--authority",
+            &url,
+        ],
+        "",
+    );
+    cli(&["login", &name, "--password-stdin"], "pw-1\n");
+    assert_eq!(sim.token_requests(), 1);
+    let s = Session::start_with(
+        &display,
+        "",
+        &[("LCSAUTH_CONFIG_DIR", dir.path().display().to_string())],
+    );
+    let up = s.wait("the board with the signed-in profile", |t| {
+        t.contains("Profiles") && t.contains(&name) && countdown(row(t, &name)).is_some()
+    });
+    assert!(row(&up, &name).contains("valid"), "valid by the half-life rule:\n{up}");
+    // Three seconds of the board: no request for a token that cannot get longer.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(sim.token_requests(), 1, "the board asked again for a 40-second token");
+
+    cli(&["logout", &name], "");
+    let start = Instant::now();
+    let after = s.wait("the logout to show", |t| row(t, &name).contains("none"));
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(2), "took {} ms:\n{after}", took.as_millis());
+    s.keys(&["q"]);
+    assert_eq!(s.wait_file("rc").trim(), "0");
+}
+
+/// The filter in a real terminal: after `Enter` the sentence for no match is whole, and after
+/// `Esc` every row is drawn again with nothing of the filter left on screen.
+#[test]
+fn the_filter_redraws_fully_after_enter_and_esc() {
+    let Some(display) = ready(false) else { return };
+    let s = Session::start(&display);
+    s.wait("the demo board", board_is_up);
+    s.keys(&["/"]);
+    s.keys(&["-l", "zzz-nothing"]);
+    s.keys(&["Enter"]);
+    let none = s.wait("no match", |t| t.contains("no profile matches"));
+    assert!(
+        none.contains("no profile matches the filter (Esc clears it, / changes it)"),
+        "{none}"
+    );
+    s.keys(&["Escape"]);
+    let back = s.wait("every row again", |t| {
+        ["contoso-prod", "contoso-test", "fabrikam-ops", "northwind-dev"]
+            .iter()
+            .all(|n| t.contains(&format!(" {n} ")))
+    });
+    assert!(
+        !back.contains("no profile matches") && !back.contains("zzz-nothing"),
+        "{back}"
+    );
+    s.keys(&["q"]);
+    s.assert_restored();
 }

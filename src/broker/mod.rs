@@ -9,7 +9,9 @@
 //! cached, counted down and refreshed on its own, all from the identity's one refresh token,
 //! and the lock is the identity's, so whichever audience refreshes last keeps the rotated one.
 
+pub mod change;
 mod fetch;
+pub mod freshness;
 pub mod interactive;
 pub mod state;
 
@@ -135,7 +137,9 @@ impl Broker {
         Ok(self.entra.get_or_init(|| client))
     }
 
-    /// The cached LCS token if it stays valid for `min_valid` (no network, no lock).
+    /// The cached LCS token if it is fresh by the rule of [`freshness`] (no network, no lock):
+    /// valid for `min_valid`, or for half of Entra's lifetime when that is shorter (with a
+    /// warning that says so).
     pub fn cached(
         &self,
         profile: &Profile,
@@ -158,7 +162,7 @@ impl Broker {
         let Some(meta) = state.slot(audience).token else {
             return Ok(None);
         };
-        if TokenState::at(Some(meta.expires_at), now, min_valid, false) != TokenState::Valid {
+        if freshness::state(Some(&meta), now, min_valid, false) != TokenState::Valid {
             return Ok(None);
         }
         Ok(self
@@ -168,7 +172,9 @@ impl Broker {
                 access_token,
                 expires_at: meta.expires_at,
                 source: Source::Cache,
-                warnings: Vec::new(),
+                warnings: freshness::short_warning(name, &meta, now, min_valid)
+                    .into_iter()
+                    .collect(),
             }))
     }
 
@@ -195,7 +201,7 @@ impl Broker {
                 return Ok(t);
             }
         }
-        let result = self
+        let mut result = self
             .fetch(
                 profile,
                 audience,
@@ -206,6 +212,16 @@ impl Broker {
             )
             .await;
         self.record(profile, audience, &result);
+        if let Ok(t) = &mut result {
+            // Entra's lifetime is shorter than min_valid: the token is handed out all the same
+            // (asking again cannot make it longer), and the caller hears why.
+            let meta = self.states.load(profile.name.as_str()).slot(audience).token;
+            if let Some(w) =
+                meta.and_then(|m| freshness::short_warning(profile.name.as_str(), &m, Timestamp::now(), ask.min_valid))
+            {
+                t.warnings.push(w);
+            }
+        }
         result
     }
 
@@ -374,11 +390,21 @@ pub struct Status {
 }
 
 impl Status {
+    /// When the account Entra signed in (the token's `upn`) is not the profile's username: a
+    /// sentence that says so (another account was picked in the browser, or a typo).
+    pub fn user_mismatch(&self, profile: &Profile) -> Option<String> {
+        let signed_in = self.state.token.as_ref()?.claims.user.as_deref()?;
+        let expected = profile.username.as_deref()?;
+        (!signed_in.eq_ignore_ascii_case(expected)).then(|| {
+            format!("signed in as {signed_in}, not the profile's username {expected}: the token acts as {signed_in}")
+        })
+    }
+
     /// The state of the token a profile's metadata describes, seen at `now`.
     pub fn of(state: ProfileState, now: Timestamp, min_valid: Duration) -> Self {
         let expires_at = state.token.as_ref().map(|t| t.expires_at);
         Self {
-            token_state: TokenState::at(expires_at, now, min_valid, state.last_error.is_some()),
+            token_state: freshness::state(state.token.as_ref(), now, min_valid, state.last_error.is_some()),
             expires_at,
             remaining: expires_at.map(|e| token::remaining(e, now)),
             state,

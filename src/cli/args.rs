@@ -3,10 +3,13 @@
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use lcsauth::audience::{Audience, Cloud};
 use lcsauth::profile::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant, duration_text};
 use lcsauth::region::Region;
+
+use super::complete;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -20,6 +23,13 @@ Exit codes:
   7  sign-in needed (no refresh token and no password: run `lcsauth login`)
   8  profiles.toml is invalid (the message gives the line and column)";
 
+/// A profile NAME that the shell completes from `profiles.toml`.
+macro_rules! name_help {
+    () => {
+        "The profile (default: $LCSAUTH_PROFILE, else the default profile, else the only one)"
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "lcsauth",
@@ -27,7 +37,8 @@ Exit codes:
     about = "Fresh Microsoft Entra bearer tokens for the Dynamics Lifecycle Services API",
     long_about = "Keeps Entra bearer tokens for the LCS API and its Database Movement API: profiles per tenant, \
                   app registration, region and user; secrets in the OS keyring; a token handed out only when it \
-                  stays valid long enough.\n\nRun without a command to open the terminal UI.",
+                  stays valid long enough.\n\nRun without a command to open the terminal UI; `lcsauth demo` shows \
+                  it on a built-in simulator, without a tenant.",
     after_help = EXIT_CODES
 )]
 pub struct Cli {
@@ -35,15 +46,26 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add, list, show, edit or remove profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
     /// Make NAME the default profile
-    Use { name: ProfileName },
+    #[command(after_help = "Example:\n  lcsauth use contoso-prod")]
+    Use {
+        /// The profile to make the default
+        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
+        name: ProfileName,
+    },
     /// Sign in now with the profile's flow
+    #[command(
+        after_help = "Examples:\n  lcsauth login contoso-prod --password-stdin < password.txt\n  lcsauth login fabrikam-mfa"
+    )]
     Login {
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
         name: Option<String>,
         /// Read the password from one line of standard input
         #[arg(long)]
@@ -53,11 +75,21 @@ pub enum Command {
         audience: Option<Audience>,
     },
     /// Print a token that stays valid for at least --min-valid
+    #[command(
+        after_help = "Examples:\n  lcsauth token contoso-prod\n  curl -H \"$(lcsauth token --format header)\" https://lcsapi.lcs.dynamics.com/…\n\n\
+                             When Entra issues tokens that live less than --min-valid, the freshest one is printed \
+                             with a warning that names the lifetime (exit code 0)."
+    )]
     Token(TokenArgs),
     /// Copy a fresh token to the clipboard
+    #[command(after_help = "Examples:\n  lcsauth copy contoso-prod\n  lcsauth copy --format bearer --clear-after 2m")]
     Copy(CopyArgs),
-    /// Every profile: state, expiry and time left
+    /// Every profile: state, user, expiry and time left
+    #[command(
+        after_help = "Examples:\n  lcsauth status\n  lcsauth status --json | jq '.[] | select(.state != \"valid\")'"
+    )]
     Status {
+        /// Print a JSON array instead of a table
         #[arg(long)]
         json: bool,
         /// Show this audience's state instead of LCS's (lcs, powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE)
@@ -65,17 +97,23 @@ pub enum Command {
         audience: Option<Audience>,
     },
     /// Remove a profile's tokens from the keyring
+    #[command(after_help = "Example:\n  lcsauth logout contoso-prod --forget-password")]
     Logout {
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
         name: Option<String>,
         /// Also forget the remembered password
         #[arg(long)]
         forget_password: bool,
     },
     /// Run CMD with LCS_ACCESS_TOKEN, LCS_AUTHORIZATION and LCS_API_URL set to a fresh token
+    #[command(
+        after_help = "Example:\n  lcsauth exec contoso-prod -- sh -c 'curl -H \"Authorization: $LCS_AUTHORIZATION\" \"$LCS_API_URL/…\"'"
+    )]
     Exec {
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
         name: Option<String>,
-        /// The token must stay valid at least this long (default: the min_valid setting)
-        #[arg(long, value_parser = parse_duration)]
+        /// The token must stay valid at least this long, e.g. 30m (default: the min_valid setting)
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
         min_valid: Option<Duration>,
         /// Also (or instead of lcs) export this audience's token as LCSAUTH_TOKEN_<AUDIENCE>; repeatable
         /// (lcs: LCS_ACCESS_TOKEN, powerplatform: PP_ACCESS_TOKEN too)
@@ -86,27 +124,44 @@ pub enum Command {
         command: Vec<std::ffi::OsString>,
     },
     /// One read-only LCS call: does this profile's token work there
+    #[command(after_help = "Example:\n  lcsauth probe contoso-prod --project-id 1234567")]
     Probe {
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
         name: Option<String>,
         /// The LCS project id (default: the profile's project_id)
         #[arg(long)]
         project_id: Option<ProjectId>,
+        /// Print the verdict as JSON
         #[arg(long)]
         json: bool,
     },
     /// Check config, keyring, clipboard, clock and sign-in hosts, with a fix for each problem
+    #[command(after_help = "Example:\n  lcsauth doctor")]
     Doctor {
+        /// Print the checks as JSON
         #[arg(long)]
         json: bool,
     },
     /// The LCS instances with their API hosts, scopes and sign-in hosts
+    #[command(after_help = "Example:\n  lcsauth regions --json")]
     Regions {
+        /// Print the regions as JSON
         #[arg(long)]
         json: bool,
     },
-    /// Print shell completions
-    Completions { shell: clap_complete::Shell },
+    /// Print the script that registers completion in SHELL (profile names, regions, flows)
+    #[command(
+        after_help = "Examples:\n  source <(lcsauth completions bash)     # in ~/.bashrc\n  \
+                             source <(lcsauth completions zsh)      # in ~/.zshrc\n  \
+                             lcsauth completions fish | source      # in config.fish\n  \
+                             lcsauth completions powershell | Out-String | Invoke-Expression   # in $PROFILE"
+    )]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish
+        shell: clap_complete::Shell,
+    },
     /// The terminal UI on a built-in Entra simulator; touches none of your files or keyring
+    #[command(after_help = "Example:\n  lcsauth demo")]
     Demo,
     /// Serves a copied token to other programs (used by `copy`)
     #[command(name = "__clipboard-serve", hide = true)]
@@ -119,8 +174,20 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// Add a profile
+    #[command(
+        after_help = "Examples:\n  lcsauth profile add contoso-prod --tenant contoso.onmicrosoft.com \\\n      \
+                             --client-id 0a1b2c3d-4e5f-6789-abcd-ef0123456789 --region eu --username ops@contoso.com\n  \
+                             lcsauth profile add fabrikam --tenant fabrikam.com --client-id … --flow device-code"
+    )]
     Add {
+        /// The new profile's name: 1–64 of A-Z a-z 0-9 . _ -
         name: ProfileName,
+        /// The Entra tenant: a domain (contoso.onmicrosoft.com), a GUID, or organizations
+        #[arg(long)]
+        tenant: Tenant,
+        /// The app registration's application (client) id, a GUID
+        #[arg(long)]
+        client_id: ClientId,
         #[command(flatten)]
         fields: ProfileFields,
         /// Read the password from one line of standard input and sign in now
@@ -128,58 +195,83 @@ pub enum ProfileCommand {
         password_stdin: bool,
     },
     /// List profiles
+    #[command(after_help = "Example:\n  lcsauth profile list --json")]
     List {
+        /// Print a JSON array instead of a table
         #[arg(long)]
         json: bool,
     },
     /// Show one profile with its resolved endpoint and token state
+    #[command(after_help = "Example:\n  lcsauth profile show contoso-prod")]
     Show {
+        /// The profile to show
+        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
         name: String,
+        /// Print a JSON object instead of text
         #[arg(long)]
         json: bool,
     },
     /// Change a profile (an empty value clears an optional field)
+    #[command(after_help = "Examples:\n  lcsauth profile edit fabrikam --flow device-code\n  \
+                             lcsauth profile edit contoso --rename contoso-prod\n  lcsauth profile edit contoso-prod --project-id ''")]
     Edit {
+        /// The profile to change
+        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
         name: String,
-        /// Rename the profile
-        #[arg(long)]
+        /// Rename the profile (its tokens come along)
+        #[arg(long, value_name = "NEW_NAME")]
         rename: Option<ProfileName>,
+        /// The Entra tenant: a domain, a GUID, or organizations
+        #[arg(long)]
+        tenant: Option<Tenant>,
+        /// The app registration's application (client) id, a GUID
+        #[arg(long)]
+        client_id: Option<ClientId>,
         #[command(flatten)]
         fields: ProfileFields,
     },
     /// Remove a profile and its secrets
-    Remove { name: String },
+    #[command(after_help = "Example:\n  lcsauth profile remove old-test")]
+    Remove {
+        /// The profile to remove
+        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
+        name: String,
+    },
 }
 
-/// Profile fields as flags; on `add` `--tenant` and `--client-id` are required (checked there).
 /// A flag value where an empty string means "clear this optional field".
 #[derive(Clone, Debug)]
 pub struct Clearable<T>(pub Option<T>);
 
+/// The profile fields `add` and `edit` share (`--tenant` and `--client-id` are declared by each:
+/// required on `add`, optional on `edit`).
 // `Option<Clearable<T>>`: not given (keep), given empty (clear), given a value (set).
 #[derive(Debug, Args, Default)]
 pub struct ProfileFields {
-    #[arg(long)]
+    #[arg(skip)]
     pub tenant: Option<Tenant>,
-    #[arg(long)]
+    #[arg(skip)]
     pub client_id: Option<ClientId>,
-    #[arg(long)]
+    /// The LCS region: global, eu, fr, no, sa, ch, uae, gcc, gcc-high, china or custom (default: global)
+    #[arg(long, add = ArgValueCandidates::new(complete::regions))]
     pub region: Option<Region>,
-    #[arg(long)]
+    /// The user (UPN): required for the password flow, a login hint for the others
+    #[arg(long, value_name = "UPN")]
     pub username: Option<String>,
-    #[arg(long, value_parser = parse_flow)]
+    /// How to sign in: password (no MFA), device-code or browser (MFA accounts) (default: password)
+    #[arg(long, value_parser = parse_flow, add = ArgValueCandidates::new(complete::flows))]
     pub flow: Option<Flow>,
     /// Sign-in host override, e.g. https://login.microsoftonline.us
-    #[arg(long, value_parser = optional::<BaseUrl>)]
+    #[arg(long, value_parser = optional::<BaseUrl>, value_name = "URL")]
     pub authority: Option<Clearable<BaseUrl>>,
     /// Scope override, e.g. https://api.powerplatform.com/.default
     #[arg(long, value_parser = optional_text)]
     pub scope: Option<Clearable<String>>,
     /// API host override, e.g. https://lcsapi.lcs.dynamics.com
-    #[arg(long, value_parser = optional::<BaseUrl>)]
+    #[arg(long, value_parser = optional::<BaseUrl>, value_name = "URL")]
     pub api_host: Option<Clearable<BaseUrl>>,
     /// LCS project id, for `probe`
-    #[arg(long, value_parser = optional::<ProjectId>)]
+    #[arg(long, value_parser = optional::<ProjectId>, value_name = "ID")]
     pub project_id: Option<Clearable<ProjectId>>,
     /// Keep the password in the OS keyring after the next successful sign-in
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
@@ -194,13 +286,15 @@ pub struct ProfileFields {
 
 #[derive(Debug, Args)]
 pub struct TokenArgs {
+    #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
     pub name: Option<String>,
-    /// The token must stay valid at least this long (default: the min_valid setting, 15m)
-    #[arg(long, value_parser = parse_duration)]
+    /// The token must stay valid at least this long, e.g. 30m (default: the min_valid setting, 15m)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub min_valid: Option<Duration>,
     /// Get a new token even if the cached one is fresh
     #[arg(long)]
     pub force: bool,
+    /// What to print: raw (the token), header (`Authorization: Bearer …`), bearer (`Bearer …`) or json
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     pub format: Format,
     /// Read the password from one line of standard input if a sign-in is needed
@@ -213,13 +307,16 @@ pub struct TokenArgs {
 
 #[derive(Debug, Args)]
 pub struct CopyArgs {
+    #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
     pub name: Option<String>,
-    #[arg(long, value_parser = parse_duration)]
+    /// The token must stay valid at least this long, e.g. 30m (default: the min_valid setting, 15m)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub min_valid: Option<Duration>,
+    /// What to copy: raw (the token), header (`Authorization: Bearer …`) or bearer (`Bearer …`)
     #[arg(long, value_enum, default_value_t = CopyFormat::Raw)]
     pub format: CopyFormat,
-    /// Clear the clipboard after this long if it still holds the token (default: 45s)
-    #[arg(long, value_parser = parse_duration)]
+    /// Clear the clipboard after this long if it still holds the token (default: the clear_after setting, 45s)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub clear_after: Option<Duration>,
     /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
     #[arg(long, value_parser = AudienceParser, value_name = "AUDIENCE")]
@@ -230,19 +327,25 @@ pub struct CopyArgs {
 pub enum Format {
     /// The token alone
     Raw,
-    /// `Authorization: Bearer <token>`, for curl -H
+    /// `Authorization: Bearer <token>`, a whole header line (curl -H)
     Header,
+    /// `Bearer <token>`, the value of an Authorization field (Postman)
+    Bearer,
     /// A JSON object with the token and its expiry
     Json,
     /// The JSON of `az account get-access-token` (accessToken, expiresOn, expires_on, tenant, tokenType)
     Az,
 }
 
+/// What `copy` can put on the clipboard: the same words as `token --format` mean the same text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CopyFormat {
+    /// The token alone
     Raw,
-    /// `Bearer <token>`, for an Authorization field
+    /// `Authorization: Bearer <token>`, a whole header line
     Header,
+    /// `Bearer <token>`, the value of an Authorization field (Postman)
+    Bearer,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -294,4 +397,36 @@ fn optional<T: std::str::FromStr<Err = String>>(s: &str) -> Result<Clearable<T>,
 #[allow(clippy::unnecessary_wraps)] // clap's value_parser signature
 fn optional_text(s: &str) -> Result<Clearable<String>, String> {
     Ok(Clearable(Some(s.trim().to_string()).filter(|t| !t.is_empty())))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        if cmd.is_hide_set() {
+            return;
+        }
+        for arg in cmd.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() && !arg.is_hide_set() {
+                missing.push(format!("{path} {}", arg.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_about().is_none() {
+                missing.push(format!("{path} {} (no about)", sub.get_name()));
+            }
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+
+    #[test]
+    fn every_flag_and_positional_has_a_one_line_description() {
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "lcsauth", &mut missing);
+        assert!(missing.is_empty(), "without a description: {missing:?}");
+    }
 }

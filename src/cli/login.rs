@@ -107,10 +107,34 @@ impl Prompt for TerminalPrompt {
         if opened {
             eprintln!("Opened your browser to sign in. If it did not open, visit:\n  {url}");
         } else {
-            eprintln!("Open this address in a browser on this machine to sign in:\n  {url}");
+            let why = no_browser_reason().unwrap_or_else(|| "the browser could not be started".into());
+            eprintln!(
+                "No browser was started ({why}). Open this address in a browser on this machine to sign in:\n  {url}"
+            );
         }
         opened
     }
+}
+
+/// Why no browser would be started here, in words for the user; `None` when one can be.
+pub fn no_browser_reason() -> Option<String> {
+    match std::env::var("BROWSER") {
+        Ok(b) if b == "none" => Some("BROWSER=none is set".into()),
+        Ok(b) if b.is_empty() => Some("BROWSER is set but empty".into()),
+        Err(_) if super::over_ssh() => Some("this is an SSH session: a browser here is not yours".into()),
+        Err(_) if !lcsauth::clipboard::display_present() => {
+            Some("there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)".into())
+        }
+        Err(_) if cfg!(target_os = "linux") && !on_path("xdg-open") => {
+            Some("no browser opener was found (xdg-open is not installed)".into())
+        }
+        // $BROWSER names a program, or the platform's opener is there.
+        _ => None,
+    }
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
 }
 
 /// Starts the user's browser: `$BROWSER` when set (`none` disables it), else the platform opener

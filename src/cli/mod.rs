@@ -15,6 +15,7 @@ macro_rules! outln {
 
 pub mod args;
 pub mod clipboard_serve;
+pub mod complete;
 pub mod doctor;
 pub mod exec;
 pub mod login;
@@ -25,9 +26,9 @@ pub mod report;
 pub mod status;
 pub mod token_cmd;
 
+use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
 use std::sync::Arc;
-use std::time::Duration;
 
 use lcsauth::broker::{Broker, NetSettings};
 use lcsauth::paths::ConfigDir;
@@ -71,8 +72,24 @@ impl Ctx {
         Ok(config)
     }
 
+    /// The profile a command acts on. A name that matches none says where it came from (the
+    /// argument or `LCSAUTH_PROFILE`) and which names are close.
     pub fn select<'c>(&self, config: &'c Config, name: Option<&str>) -> Result<&'c Profile, Failure> {
-        Ok(config.select(name, self.env_profile.as_deref())?)
+        config.select(name, self.env_profile.as_deref()).map_err(|e| {
+            let lcsauth::profile::store::ConfigError::NotFound(wanted) = &e else {
+                return Failure::from(e);
+            };
+            let mut f = Failure::from(lcsauth::profile::store::ConfigError::NotFound(wanted.clone()));
+            if name.is_none() && self.env_profile.is_some() {
+                f.message =
+                    format!("LCSAUTH_PROFILE={wanted} names no profile (the variable chose it; unset it or give NAME)");
+            }
+            let near = near_names(wanted, config.profiles.iter().map(|p| p.name.as_str()));
+            if !near.is_empty() {
+                let _ = write!(f.message, "\n  did you mean: {}?", near.join(", "));
+            }
+            f
+        })
     }
 
     pub fn secrets(&self) -> Result<Arc<dyn SecretStore>, Failure> {
@@ -92,13 +109,43 @@ impl Ctx {
     }
 }
 
+/// Names within a small edit distance of `wanted` (or containing it), closest first.
+pub fn near_names<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let w = wanted.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = names
+        .filter_map(|n| {
+            let l = n.to_lowercase();
+            let d = edit_distance(&w, &l);
+            let close = d <= (w.chars().count() / 3).max(2) || l.contains(&w) || w.contains(&l);
+            close.then_some((d, n))
+        })
+        .collect();
+    scored.sort_unstable();
+    scored.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 /// Runs one command.
 pub fn run(command: Command) -> Result<(), Failure> {
     if let Command::ClipboardServe { clear_after } = command {
         return clipboard_serve::run(clear_after);
     }
     if let Command::Completions { shell } = command {
-        regions::completions(shell);
+        complete::registration(shell, &mut std::io::stdout().lock())?;
         return Ok(());
     }
     if let Command::Regions { json } = command {
@@ -109,12 +156,28 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Profile(p) => match p {
             ProfileCommand::Add {
                 name,
-                fields,
+                tenant,
+                client_id,
+                mut fields,
                 password_stdin,
-            } => profile_cmd::add(&ctx, name, fields, password_stdin),
+            } => {
+                fields.tenant = Some(tenant);
+                fields.client_id = Some(client_id);
+                profile_cmd::add(&ctx, name, fields, password_stdin)
+            }
             ProfileCommand::List { json } => profile_cmd::list(&ctx, json),
             ProfileCommand::Show { name, json } => profile_cmd::show(&ctx, &name, json),
-            ProfileCommand::Edit { name, rename, fields } => profile_cmd::edit(&ctx, &name, rename, fields),
+            ProfileCommand::Edit {
+                name,
+                rename,
+                tenant,
+                client_id,
+                mut fields,
+            } => {
+                fields.tenant = tenant;
+                fields.client_id = client_id;
+                profile_cmd::edit(&ctx, &name, rename, fields)
+            }
             ProfileCommand::Remove { name } => profile_cmd::remove(&ctx, &name),
         },
         Command::Use { name } => profile_cmd::use_default(&ctx, &name),
@@ -179,15 +242,8 @@ pub fn password_from_tty(profile: &Profile) -> Result<Option<Secret>, Failure> {
     Ok(Some(Secret::new(password)).filter(|s| !s.is_empty()))
 }
 
-/// "1h 05m", "12m 30s", "45s": time left as people read it.
-pub fn human_duration(d: Duration) -> String {
-    let s = d.as_secs();
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, sec) => format!("{sec}s"),
-        (0, m, sec) => format!("{m}m {sec:02}s"),
-        (h, m, _) => format!("{h}h {m:02}m"),
-    }
-}
+/// Durations as the CLI and the board both write them ("12m 30s"): one formatter, in the core.
+pub use lcsauth::profile::duration_text::human as human_duration;
 
 /// True in an SSH session, where a browser on this machine is not the user's browser.
 pub fn over_ssh() -> bool {

@@ -1,5 +1,7 @@
 //! `profile add|list|show|edit|remove` and `use`.
 
+use std::fmt::Write as _;
+
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -189,10 +191,10 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
     }
     outln!("token:       {}", st.token_state.key());
     if let (Some(end), Some(left)) = (st.expires_at, st.remaining) {
-        outln!("expires_at:  {end} ({} left)", human_duration(left));
+        outln!("expires_at:  {} ({} left)", utc(end), human_duration(left));
     }
     if let Some(t) = &st.state.token {
-        outln!("obtained:    {} by {}", t.obtained_at, t.grant.key());
+        outln!("obtained:    {} by {}", utc(t.obtained_at), t.grant.key());
         if let Some(user) = &t.claims.user {
             outln!("signed in:   {user}");
         }
@@ -200,8 +202,11 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
             outln!("warning:     {w}");
         }
     }
+    if let Some(m) = st.user_mismatch(p) {
+        outln!("note:        {m}");
+    }
     if let Some(e) = &st.state.last_error {
-        outln!("last error:  {} ({})", e.message, e.at);
+        outln!("last error:  {} ({})", e.message, utc(e.at));
         if let Some(fix) = &e.fix {
             outln!("  fix:       {fix}");
         }
@@ -210,17 +215,6 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-/// True when a change means the cached tokens belong to another identity or resource.
-/// The terminal UI's edit form applies the same rule.
-pub(crate) fn identity_changed(old: &Profile, new: &Profile) -> bool {
-    old.tenant != new.tenant
-        || old.client_id != new.client_id
-        || old.username != new.username
-        || old.endpoint() != new.endpoint()
-        || old.cloud() != new.cloud()
-        || old.secret_meaning_changed(new)
 }
 
 pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields) -> Result<(), Failure> {
@@ -236,24 +230,27 @@ pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields
     })?;
     let config = ctx.config()?;
     let broker = ctx.broker(&config.settings)?;
-    if old.name != new.name {
-        broker.logout(old.name.as_str(), true)?;
-        eprintln!(
-            "Renamed '{}' to '{}'; its tokens were removed: sign in again with `lcsauth login {}`.",
-            old.name, new.name, new.name
-        );
-    } else if identity_changed(&old, &new) {
-        broker.logout(name, old.username != new.username || old.secret_meaning_changed(&new))?;
-        eprintln!(
-            "Updated '{name}'. The sign-in details changed, so its tokens were removed: run `lcsauth login {name}`."
-        );
+    let effect = broker.apply_change(&old, &new)?;
+    let mut text = if old.name == new.name {
+        format!("Updated '{name}'.")
     } else {
-        if old.remember_password && !new.remember_password {
-            broker.logout(name, true)?;
-        }
-        eprintln!("Updated '{name}'.");
+        format!("Renamed '{}' to '{}'.", old.name, new.name)
+    };
+    let more = effect.describe(new.name.as_str());
+    if !more.is_empty() {
+        text.push(' ');
+        text.push_str(&more);
     }
+    if effect.tokens_removed {
+        let _ = write!(text, " Run `lcsauth login {}`.", new.name);
+    }
+    eprintln!("{text}");
     Ok(())
+}
+
+/// A time as `show` prints it: whole seconds, UTC.
+fn utc(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 pub fn remove(ctx: &Ctx, name: &str) -> Result<(), Failure> {

@@ -1,11 +1,9 @@
 //! `regions` and `completions`.
 
-use clap::CommandFactory;
 use serde_json::json;
 
 use lcsauth::region::{REGIONS, default_scope};
 
-use super::args::Cli;
 use super::report::Failure;
 
 pub fn run(as_json: bool) -> Result<(), Failure> {
@@ -43,8 +41,4 @@ pub fn run(as_json: bool) -> Result<(), Failure> {
     outln!("your tenant says otherwise (--scope, --authority). UK, Japan, India, Australia, Canada and other Azure");
     outln!("regions have no LCS instance of their own: use global.");
     Ok(())
-}
-
-pub fn completions(shell: clap_complete::Shell) {
-    clap_complete::generate(shell, &mut Cli::command(), "lcsauth", &mut std::io::stdout());
 }

@@ -86,10 +86,11 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
     }
     let default = config.default_profile.as_ref();
     outln!(
-        "{:<2}{:<24} {:<9} {:<9} {:<10} {}",
+        "{:<2}{:<24} {:<9} {:<28} {:<9} {:<10} {}",
         "",
         "NAME",
         "REGION",
+        "USER",
         "STATE",
         "LEFT",
         "EXPIRES (UTC)"
@@ -97,25 +98,37 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
     for (p, st) in rows {
         let mark = if Some(&p.name) == default { "*" } else { "" };
         let (left, expires) = left_and_expiry(&st);
+        // The account the token acts as when known, else the profile's username.
+        let user = st
+            .state
+            .token
+            .as_ref()
+            .and_then(|t| t.claims.user.as_deref())
+            .or(p.username.as_deref())
+            .unwrap_or("-");
         outln!(
-            "{mark:<2}{:<24} {:<9} {:<9} {:<10} {expires}",
+            "{mark:<2}{:<24} {:<9} {:<28} {:<9} {:<10} {expires}",
             p.name.as_str(),
             p.region.key(),
+            user,
             st.token_state.key(),
             left
         );
         if let (Some(e), TokenState::Error) = (&st.state.last_error, st.token_state) {
             outln!("    {}", e.message);
         }
+        if let Some(m) = st.user_mismatch(p) {
+            outln!("    note: {m}");
+        }
         if audience.is_some() {
             continue;
         }
-        // The identity's other audiences, one indented line each.
+        // The identity's other audiences, one indented line each, their state under STATE.
         let state = states.load(p.name.as_str());
         for a in audiences_of(p, &state).iter().filter(|a| !a.is_lcs()) {
             let ast = Status::of(state.view(a), now, min_valid);
             let (left, expires) = left_and_expiry(&ast);
-            outln!("    {:<32} {:<9} {left:<10} {expires}", a.name(), ast.token_state.key());
+            outln!("    {:<61} {:<9} {left:<10} {expires}", a.name(), ast.token_state.key());
         }
     }
     Ok(())

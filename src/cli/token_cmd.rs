@@ -44,6 +44,9 @@ pub fn fresh_for(
     let min_valid = min_valid.unwrap_or(config.settings.min_valid);
     let broker = ctx.broker(&config.settings)?;
     if !force && let Some(t) = broker.cached_for(&profile, audience, min_valid, Timestamp::now())? {
+        for w in &t.warnings {
+            eprintln!("warning: {w}");
+        }
         return Ok((profile, audience.clone(), t));
     }
     let password = if password_stdin {
@@ -66,17 +69,6 @@ pub fn fresh_for(
         for w in &issued.warnings {
             eprintln!("warning: {w}");
         }
-    }
-    if lcsauth::token::remaining(issued.expires_at, Timestamp::now()) < min_valid {
-        return Err(Failure::new(
-            Exit::Unavailable,
-            format!(
-                "Entra issued a token for '{}' that lives {} — less than --min-valid {}; lower --min-valid",
-                profile.name,
-                human_duration(lcsauth::token::remaining(issued.expires_at, Timestamp::now())),
-                human_duration(min_valid)
-            ),
-        ));
     }
     Ok((profile, audience.clone(), issued))
 }
@@ -141,6 +133,7 @@ pub fn token(ctx: &Ctx, a: &TokenArgs) -> Result<(), Failure> {
     let out = match a.format {
         Format::Raw => format!("{t}\n"),
         Format::Header => format!("Authorization: Bearer {t}\n"),
+        Format::Bearer => format!("Bearer {t}\n"),
         Format::Json => {
             let left = lcsauth::token::remaining(issued.expires_at, Timestamp::now()).as_secs();
             format!(
@@ -165,7 +158,8 @@ pub fn copy(ctx: &Ctx, a: &CopyArgs) -> Result<(), Failure> {
     let (profile, _, issued) = fresh_for(ctx, a.name.as_deref(), a.audience.as_ref(), a.min_valid, false, false)?;
     let text = match a.format {
         CopyFormat::Raw => issued.access_token.clone(),
-        CopyFormat::Header => Secret::new(format!("Bearer {}", issued.access_token.expose())),
+        CopyFormat::Header => Secret::new(format!("Authorization: Bearer {}", issued.access_token.expose())),
+        CopyFormat::Bearer => Secret::new(format!("Bearer {}", issued.access_token.expose())),
     };
     let left = human_duration(lcsauth::token::remaining(issued.expires_at, Timestamp::now()));
     match hand_to_server(&text, clear_after) {

@@ -260,6 +260,17 @@ pub mod duration_text {
         }
         humantime::parse_duration(t).map_err(|e| format!("{text:?} is not a duration like 15m, 45s or 1h30m ({e})"))
     }
+
+    /// How the CLI and the board write a duration (time left, a lifetime, a setting):
+    /// "40s", "12m 30s", "1h 05m 09s". Whole seconds; one format everywhere.
+    pub fn human(d: Duration) -> String {
+        let s = d.as_secs();
+        match (s / 3600, (s % 3600) / 60, s % 60) {
+            (0, 0, sec) => format!("{sec}s"),
+            (0, m, sec) => format!("{m}m {sec:02}s"),
+            (h, m, sec) => format!("{h}h {m:02}m {sec:02}s"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -326,5 +337,13 @@ mod tests {
         assert_eq!(duration_text::parse("90").unwrap(), Duration::from_secs(90));
         assert_eq!(duration_text::parse("1h 30m").unwrap(), Duration::from_secs(5400));
         assert!(duration_text::parse("soon").is_err());
+    }
+
+    #[test]
+    fn durations_are_written_one_way_with_whole_seconds() {
+        assert_eq!(duration_text::human(Duration::from_millis(40_900)), "40s");
+        assert_eq!(duration_text::human(Duration::from_secs(750)), "12m 30s");
+        assert_eq!(duration_text::human(Duration::from_secs(900)), "15m 00s");
+        assert_eq!(duration_text::human(Duration::from_secs(3909)), "1h 05m 09s");
     }
 }

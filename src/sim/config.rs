@@ -166,6 +166,9 @@ pub struct SimConfig {
     /// App registrations with a client secret (confidential clients) for the client-credentials
     /// grant; every other client is public and refused a secret (AADSTS700025).
     pub client_secrets: Vec<SimClientSecret>,
+    /// Group object ids in a `groups` claim of every access token (0 = none). Entra adds one
+    /// when the app registration asks for group claims; 320 take a token past 16 KiB.
+    pub access_token_groups: usize,
     /// Wait this long before answering every token, device-code, authorize
     /// and LCS request.
     #[serde(with = "duration_serde::option")]
@@ -192,6 +195,7 @@ impl Default for SimConfig {
             consented_resources: Vec::new(),
             claims_challenge: None,
             client_secrets: Vec::new(),
+            access_token_groups: 0,
             request_delay: None,
         }
     }
@@ -226,6 +230,13 @@ impl SimConfig {
     #[must_use]
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.access_token_lifetime = lifetime;
+        self
+    }
+
+    /// Access tokens with `n` group claims (320 take one past 16 KiB).
+    #[must_use]
+    pub fn groups(mut self, n: usize) -> Self {
+        self.access_token_groups = n;
         self
     }
 

@@ -19,6 +19,7 @@
 
 mod aadsts;
 mod authorize;
+mod claims;
 mod client_credentials;
 mod config;
 mod control;

@@ -18,8 +18,8 @@ use super::roster::{Busy, Roster};
 use super::sign_in::SignInDialog;
 use super::view::{Theme, layout};
 
-/// Token metadata is read again this often (in ticks, one a second), to show what other
-/// `lcsauth` processes did meanwhile.
+/// Token metadata is read again this often (in ticks, one a second) even when the watcher saw
+/// no change (a file system whose times do not move); the watcher reports changes within a second.
 pub const RELOAD_EVERY: u64 = 30;
 
 #[derive(Debug)]
@@ -34,6 +34,9 @@ pub struct App {
     /// The interactive flow that suits this session (`i` switches to it): device code over
     /// SSH or without a display, the browser otherwise. Decided once at start.
     pub interactive_flow: Flow,
+    /// Why no browser would be started in this session (BROWSER=none, SSH, no display, no
+    /// opener), for the browser sign-in dialog. Decided once at start.
+    pub no_browser: Option<String>,
     pub help: bool,
     /// The filter line while `/` is being typed.
     pub filter_input: Option<Input>,
@@ -48,6 +51,9 @@ pub struct App {
     pub tz: TimeZone,
     /// A line under the title (the demo says where its simulator runs).
     pub banner: Option<String>,
+    /// The sign-in host and API host a new profile starts with (the demo's simulator, so a
+    /// profile added there never reaches the real login host); `None` for the region's own.
+    pub new_profile_host: Option<String>,
     pub size: (u16, u16),
     pub quit: bool,
     ticks: u64,
@@ -69,6 +75,7 @@ impl App {
             prompt: None,
             sign_in: None,
             interactive_flow: Flow::Browser,
+            no_browser: None,
             help: false,
             filter_input: None,
             notice: None,
@@ -79,6 +86,7 @@ impl App {
             theme,
             tz,
             banner: None,
+            new_profile_host: None,
             size,
             quit: false,
             ticks: 0,
@@ -236,7 +244,7 @@ impl App {
                     self.roster.select(name.as_str(), self.board_rows());
                 }
                 if first && self.roster.is_empty() && self.form.is_none() {
-                    self.form = Some(ProfileForm::add(Vec::new(), true));
+                    self.form = Some(self.add_form(Vec::new(), true));
                 }
                 self.check_form_against_disk();
             }
@@ -266,6 +274,16 @@ impl App {
             )),
             Some(_) => None,
         };
+    }
+
+    /// The form for a new profile, pointed at the demo's simulator when there is one.
+    pub(super) fn add_form(&self, taken: Vec<String>, onboarding: bool) -> ProfileForm {
+        let mut form = ProfileForm::add(taken, onboarding);
+        if let Some(host) = &self.new_profile_host {
+            form.authority = tui_input::Input::new(host.clone());
+            form.api_host = tui_input::Input::new(host.clone());
+        }
+        form
     }
 
     /// The names of every profile except `except`, for the form's clash check.

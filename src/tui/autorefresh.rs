@@ -1,34 +1,23 @@
-//! When to refresh a profile in the background: before its token falls under `min_valid`,
-//! spread by a per-profile jitter so a board of many profiles never asks Entra for all of them
-//! in the same second, and with a growing pause after failures.
+//! When to refresh a profile in the background: the core's rule (`broker::freshness`) says
+//! when, with a per-profile jitter; after failures, a growing pause.
 
 use std::time::Duration;
 
 use jiff::Timestamp;
 
 use lcsauth::audience::Audience;
-use lcsauth::broker::{ProfileState, audiences_of};
+use lcsauth::broker::{ProfileState, audiences_of, freshness};
 use lcsauth::profile::Profile;
-
-use super::time::{between, earlier, later};
-
-/// The most a refresh is moved earlier by the jitter.
-pub const MAX_JITTER: Duration = Duration::from_secs(60);
 
 /// The longest pause between failed background attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
-/// When the profile's token should be refreshed in the background: `min_valid` plus a jitter
-/// before it ends, but never in the first half of its life (a lifetime shorter than
-/// `min_valid` would otherwise refresh in a loop). `None` without a refresh token or a token.
+/// When the profile's token should be refreshed in the background, by the core's rule.
+/// `None` without a refresh token or a token.
 pub fn due_at(name: &str, state: &ProfileState, min_valid: Duration) -> Option<Timestamp> {
     state.refresh_token.as_ref()?;
     let token = state.token.as_ref()?;
-    let lifetime = between(token.obtained_at, token.expires_at);
-    let lead = min_valid + jitter(name, token.obtained_at, lifetime);
-    let target = earlier(token.expires_at, lead);
-    let floor = later(token.obtained_at, lifetime / 2);
-    Some(target.max(floor))
+    Some(freshness::refresh_due(name, token, min_valid))
 }
 
 /// The earliest background refresh among the identity's audiences, and which audience it is
@@ -58,21 +47,6 @@ pub fn plan(profile: &Profile, state: &ProfileState, min_valid: Duration) -> (Op
     best
 }
 
-/// A stable pseudo-random offset in `[0, min(MAX_JITTER, lifetime / 10))`, derived from the
-/// profile and its token so it needs no random state and tests can predict it.
-pub fn jitter(name: &str, obtained_at: Timestamp, lifetime: Duration) -> Duration {
-    let span = MAX_JITTER.min(lifetime / 10).as_millis() as u64;
-    if span == 0 {
-        return Duration::ZERO;
-    }
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes().chain(obtained_at.as_second().to_le_bytes()) {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    Duration::from_millis(hash % span)
-}
-
 /// The pause after `failures` background failures in a row: 30 s, 1 min, 2 min, … up to 5 min.
 pub fn backoff(failures: u32) -> Duration {
     let doublings = failures.saturating_sub(1).min(8);
@@ -83,6 +57,7 @@ pub fn backoff(failures: u32) -> Duration {
 mod tests {
     use lcsauth::broker::{Grant, RefreshMeta, TokenMeta};
 
+    use super::super::time::later;
     use super::*;
 
     fn state(obtained: i64, lifetime: u64, refresh: bool) -> ProfileState {
@@ -111,29 +86,17 @@ mod tests {
     }
 
     #[test]
-    fn short_lifetimes_wait_for_half_their_life() {
-        let s = state(1_000_000, 300, true);
-        let due = due_at("demo", &s, Duration::from_secs(900)).unwrap();
-        assert_eq!(due.as_second(), 1_000_150);
+    fn a_45_minute_min_valid_is_planned_in_the_first_half_of_the_life() {
+        let s = state(1_000_000, 3600, true);
+        let due = due_at("prod", &s, Duration::from_secs(45 * 60)).unwrap();
+        let age = due.as_second() - 1_000_000;
+        assert!((840..=900).contains(&age), "age {age}");
     }
 
     #[test]
     fn without_refresh_token_nothing_is_planned() {
         assert!(due_at("p", &state(1_000_000, 3600, false), Duration::from_secs(900)).is_none());
         assert!(due_at("p", &ProfileState::default(), Duration::from_secs(900)).is_none());
-    }
-
-    #[test]
-    fn jitter_differs_between_profiles_and_stays_in_bounds() {
-        let t = Timestamp::from_second(1_000_000).unwrap();
-        let life = Duration::from_secs(3600);
-        let a = jitter("contoso-prod", t, life);
-        let b = jitter("fabrikam-test", t, life);
-        assert_ne!(a, b);
-        for name in ["a", "b", "c", "d", "e"] {
-            assert!(jitter(name, t, life) < MAX_JITTER);
-            assert!(jitter(name, t, Duration::from_secs(100)) < Duration::from_secs(10));
-        }
     }
 
     #[test]

@@ -148,6 +148,8 @@ async fn demo_board(simulator: &Simulator, dir: ConfigDir) -> Result<(), Failure
         broker,
         store,
         banner: Some(banner),
+        // A profile added with `a` signs in against the simulator too, never the real host.
+        new_profile_host: Some(simulator.base_url()),
     })
     .await
 }

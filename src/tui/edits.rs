@@ -11,12 +11,11 @@ use jiff::Timestamp;
 
 use lcsauth::profile::store::{Config, ConfigError};
 use lcsauth::profile::{Flow, Profile, ProfileName};
-use lcsauth::secret::SecretKind;
 
 use super::msg::{Msg, SaveJob};
-use super::time::{between, countdown};
+use super::time::between;
 use super::worker::Worker;
-use crate::cli::profile_cmd::identity_changed;
+use lcsauth::profile::duration_text::human;
 
 /// Replaces `original` by `profile`, unless the profile on disk is no longer `original`.
 pub fn replace_unchanged(config: &mut Config, original: &Profile, profile: Profile) -> Result<(), ConfigError> {
@@ -82,8 +81,14 @@ impl Worker {
         let result = self
             .store
             .update(|config| replace_unchanged(config, original, switched.clone()))
-            .map(|()| switched)
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                // The MFA refusal that led here is answered: its advice goes with it.
+                self.broker
+                    .apply_change(original, &switched)
+                    .map(|_| switched)
+                    .map_err(|e| e.to_string())
+            });
         self.send(Msg::FlowSwitched {
             name: original.name.clone(),
             result,
@@ -135,32 +140,22 @@ impl Worker {
             Some(_) => format!("Saved '{name}'."),
         };
         if let Some(old) = &original {
-            let secrets = self.broker.secrets().clone();
-            let forget = if old.name != profile.name {
-                Some((old.name.to_string(), true))
-            } else if identity_changed(old, &profile) {
-                Some((
-                    name.to_string(),
-                    old.username != profile.username || old.secret_meaning_changed(&profile),
-                ))
-            } else {
-                None
-            };
-            if let Some((gone, forget_password)) = forget {
-                self.broker.logout(&gone, forget_password).map_err(|e| e.to_string())?;
-                text.push_str(" Its sign-in details changed, so its tokens were removed.");
-            } else if old.remember_password && !profile.remember_password {
-                secrets
-                    .delete(name.as_str(), SecretKind::Password)
-                    .map_err(|e| e.to_string())?;
-                text.push_str(" The remembered password was removed.");
+            let (broker, o, p) = (self.broker.clone(), old.clone(), profile.clone());
+            let effect = tokio::task::spawn_blocking(move || broker.apply_change(&o, &p))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            let more = effect.describe(name.as_str());
+            if !more.is_empty() {
+                text.push(' ');
+                text.push_str(&more);
             }
         }
         let mut warning = None;
         if let Some(password) = password {
             match self.broker.login(&profile, Some(password)).await {
                 Ok(issued) => {
-                    let left = countdown(between(Timestamp::now(), issued.expires_at));
+                    let left = human(between(Timestamp::now(), issued.expires_at));
                     let _ = write!(text, " Signed in ({left} left).");
                 }
                 Err(e) => warning = Some(format!("The sign-in failed: {e}")),

@@ -96,7 +96,7 @@ impl App {
             Action::Probe => return self.start_probe(now),
             Action::Add => {
                 let onboarding = self.roster.is_empty();
-                self.form = Some(ProfileForm::add(self.names_except(None), onboarding));
+                self.form = Some(self.add_form(self.names_except(None), onboarding));
             }
             Action::Edit => {
                 let profile = self.roster.selected()?.profile.clone();

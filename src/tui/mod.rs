@@ -58,6 +58,8 @@ pub struct Session {
     pub store: ProfileStore,
     /// A line for the title bar (the demo names its simulator).
     pub banner: Option<String>,
+    /// The host new profiles start with (the demo's simulator).
+    pub new_profile_host: Option<String>,
 }
 
 /// `lcsauth` without a command: the board on the user's profiles and keyring.
@@ -70,6 +72,7 @@ pub fn run() -> Result<(), Failure> {
         broker,
         store: ctx.profiles.clone(),
         banner: None,
+        new_profile_host: None,
     };
     let rt = runtime()?;
     let result = rt.block_on(board(session));
@@ -81,18 +84,24 @@ pub fn run() -> Result<(), Failure> {
 
 /// Runs the board until the user quits.
 pub async fn board(session: Session) -> Result<(), Failure> {
-    let Session { broker, store, banner } = session;
+    let Session {
+        broker,
+        store,
+        banner,
+        new_profile_host,
+    } = session;
     let states = broker.states().clone();
     let (store2, states2) = (store.clone(), states.clone());
     let profiles_file = store.dir().profiles_file();
-    let file = profiles_file.clone();
-    // The stamp is taken before the reading, so a change in between is noticed.
-    let (seen, snapshot) = tokio::task::spawn_blocking(move || (watch::stamp(&file), load(&store2, &states2)))
+    let state_dir = store.dir().state_dir();
+    let (file, dir) = (profiles_file.clone(), state_dir.clone());
+    // The stamps are taken before the reading, so a change in between is noticed.
+    let (seen, snapshot) = tokio::task::spawn_blocking(move || (watch::stamps(&file, &dir), load(&store2, &states2)))
         .await
         .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?;
     let snapshot = snapshot.map_err(|e| Failure::new(Exit::Config, e))?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    watch::spawn(profiles_file, seen, tx.clone());
+    watch::spawn(profiles_file, state_dir, seen, tx.clone());
     let keeper = ClipboardKeeper::start(tx.clone())?;
     let worker = Worker::new(broker, store, tx.clone(), keeper.handle());
     terminal::watch_signals(tx)?;
@@ -101,7 +110,9 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let mut terminal = terminal::init()?;
     let mut app = App::new(Theme::from_env(), TimeZone::system(), (width, height));
     app.banner = banner;
+    app.new_profile_host = new_profile_host;
     app.interactive_flow = crate::cli::suggested_flow();
+    app.no_browser = crate::cli::login::no_browser_reason();
     app.update(Msg::Loaded(Ok(snapshot)), Timestamp::now());
     let result = event_loop::run_loop(&mut terminal, &mut app, &worker, rx).await;
     terminal::restore();

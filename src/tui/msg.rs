@@ -78,7 +78,7 @@ pub enum Msg {
         outcome: ProbeOutcome,
         state: Option<Box<ProfileState>>,
     },
-    /// `profiles.toml` changed on disk (another lcsauth, an editor).
+    /// `profiles.toml` or a token state file changed on disk (another lcsauth, an editor).
     ProfilesChanged,
     /// The process was asked to end (SIGTERM, SIGHUP).
     Terminate,

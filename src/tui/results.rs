@@ -109,6 +109,24 @@ impl App {
                 if needs_sign_in && !profile.flow.takes_secret() && self.sign_in.is_none() {
                     return self.start_sign_in(profile, purpose == Purpose::Copy, now);
                 }
+                let offer = self.roster.get(name.as_str()).and_then(|e| self.interactive_offer(e));
+                if let (true, Some(flow)) = (needs_sign_in, offer) {
+                    // Entra refused this account's password for MFA: asking for it again
+                    // would only be refused again.
+                    let how = if flow == Flow::DeviceCode {
+                        "device-code"
+                    } else {
+                        "browser"
+                    };
+                    self.say(
+                        Level::Info,
+                        format!(
+                            "'{name}' needs MFA, which a password sign-in cannot pass: press i to switch to the {how} sign-in."
+                        ),
+                        now,
+                    );
+                    return None;
+                }
                 if needs_sign_in && profile.flow.takes_secret() && self.prompt.is_none() && self.sign_in.is_none() {
                     self.prompt = Some(Prompt::SignIn {
                         profile,

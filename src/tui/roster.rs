@@ -74,7 +74,12 @@ impl Entry {
 
     /// The token state at `now`, as `status` computes it.
     pub fn token_state(&self, now: Timestamp, min_valid: Duration) -> TokenState {
-        TokenState::at(self.expires_at(), now, min_valid, self.state.last_error.is_some())
+        lcsauth::broker::freshness::state(
+            self.state.token.as_ref(),
+            now,
+            min_valid,
+            self.state.last_error.is_some(),
+        )
     }
 
     /// Takes new metadata; a new token restarts the background plan.

@@ -205,17 +205,21 @@ pub fn row<'s>(screen: &'s str, name: &str) -> &'s str {
         .unwrap_or_else(|| panic!("no row for {name}:\n{screen}"))
 }
 
-/// The first `mm:ss` or `h:mm:ss` on a line.
+/// The first time left on a line, as the board writes it: `40s`, `4m 59s`, `1h 05m 09s`.
 pub fn countdown(line: &str) -> Option<String> {
-    line.split_whitespace()
-        .find(|w| {
-            let parts: Vec<&str> = w.split(':').collect();
-            (2..=3).contains(&parts.len())
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        })
-        .map(str::to_string)
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let unit = |w: &str, u: char| {
+        w.strip_suffix(u)
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    let end = words.iter().position(|w| unit(w, 's'))?;
+    let mut start = end;
+    for u in ['m', 'h'] {
+        if start > 0 && unit(words[start - 1], u) {
+            start -= 1;
+        }
+    }
+    Some(words[start..=end].join(" "))
 }
 
 pub fn board_is_up(s: &str) -> bool {

@@ -4,6 +4,8 @@ mod screens;
 mod update;
 mod update_audiences;
 mod update_form;
+mod update_freshness;
+mod update_keys;
 mod update_probe;
 mod update_reload;
 mod update_sign_in;

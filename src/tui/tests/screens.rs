@@ -47,7 +47,7 @@ fn detail_explains_an_aadsts_error_with_trace_and_correlation_ids() {
     for needle in [
         "AADSTS50076",
         "Conditional Access",
-        "--flow device-code",
+        "press i (switch to an interactive sign-in)",
         "Step 3",
         "0c2d7a3e-5b1f-4e8a-9c6d-2f4b8a1e7d30",
         "7e9f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
@@ -109,7 +109,7 @@ fn a_failed_refresh_with_a_live_token_shows_on_the_row_and_keeps_counting() {
     let app = app_with(snap, 80, 24);
     let shown = text(&app);
     let row = shown.lines().find(|l| l.contains("▸* contoso-prod")).unwrap();
-    assert!(row.contains("valid !") && row.contains("59:59"), "{row}");
+    assert!(row.contains("valid !") && row.contains("59m 59s"), "{row}");
     assert!(shown.contains("no answer from"), "the detail pane names the failure");
 }
 
@@ -223,7 +223,7 @@ fn device_code_dialog_with_its_countdown_at_80x24() {
         },
         now(),
     );
-    assert!(text(&app).contains("Expires in   14:37"));
+    assert!(text(&app).contains("Expires in   14m 37s"));
     insta::assert_snapshot!(screen(&app).backend());
 }
 
@@ -257,4 +257,103 @@ fn probe_verdict_in_the_detail_pane_at_100x30() {
     );
     assert!(text(&app).contains("works: the token reads project 1234567 (2 environments) (7s ago)"));
     insta::assert_snapshot!(screen(&app).backend());
+}
+
+#[test]
+fn v_shows_the_token_without_a_frame_so_a_mouse_selection_copies_it_alone() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    let token = format!("eyJ0eXAiOiJKV1QifQ.{}.sig", "x".repeat(150));
+    app.update(
+        Msg::Revealed {
+            name: "contoso-prod".parse().unwrap(),
+            token: Ok(Some(Secret::new(token.clone()))),
+        },
+        now(),
+    );
+    let shown = text(&app);
+    // The lines that hold the token hold nothing else: joined, they are the token.
+    let token_lines: Vec<&str> = shown
+        .lines()
+        .map(|l| l.trim_matches('"'))
+        .filter(|l| {
+            l.starts_with("eyJ0")
+                || (!l.is_empty()
+                    && l.trim_end()
+                        .chars()
+                        .all(|c| c == 'x' || c == '.' || c == 's' || c == 'i' || c == 'g'))
+        })
+        .collect();
+    let joined: String = token_lines.iter().map(|l| l.trim_end()).collect();
+    assert_eq!(joined, token, "{shown}");
+    assert!(token_lines.iter().all(|l| !l.contains('│')), "{shown}");
+}
+
+#[test]
+fn the_welcome_screen_mentions_the_demo_the_lcs_role_and_mfa_flows() {
+    let app = app_with(snapshot(Vec::new()), 100, 40);
+    let shown = text(&app);
+    for needle in [
+        "lcsauth demo",
+        "Project owner or Environment admin",
+        "MFA account → device code or browser",
+    ] {
+        assert!(shown.contains(needle), "{needle} is missing:\n{shown}");
+    }
+}
+
+#[test]
+fn no_profile_matches_is_shown_whole_and_the_filter_redraws_after_esc() {
+    let mut app = app_with(board_snapshot(), 80, 24);
+    app.update(ch('/'), now());
+    type_text(&mut app, "nothing-like-this");
+    app.update(key(KeyCode::Enter), now());
+    let shown = text(&app);
+    assert!(
+        shown.contains("no profile matches the filter (Esc clears it, / changes it)"),
+        "{shown}"
+    );
+    app.update(key(KeyCode::Esc), now());
+    let shown = text(&app);
+    assert!(!shown.contains("no profile matches"), "{shown}");
+    assert!(
+        shown.contains("northwind-dev") && shown.contains("contoso-test"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_profile_added_in_the_demo_starts_at_the_simulator() {
+    let mut app = app_with(board_snapshot(), 100, 30);
+    app.new_profile_host = Some("http://127.0.0.1:4000".into());
+    app.update(ch('a'), now());
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.authority.value(), "http://127.0.0.1:4000");
+    assert_eq!(form.api_host.value(), "http://127.0.0.1:4000");
+}
+
+#[test]
+fn state_and_countdown_on_the_selected_row_are_never_grey_or_dim() {
+    // On northwind-dev (state "none", grey on other rows) and on contoso-prod (green).
+    for moves in [3, 0] {
+        let mut app = app_with(board_snapshot(), 80, 24);
+        app.theme = Theme { color: true };
+        for _ in 0..moves {
+            app.update(ch('j'), now());
+        }
+        let t = screen(&app);
+        let buf = t.backend().buffer();
+        let y = (0..buf.area.height)
+            .find(|&y| buf.cell((1, y)).is_some_and(|c| c.symbol() == "▸"))
+            .unwrap();
+        let selected_bg = buf.cell((2, y)).unwrap().bg;
+        for x in 0..buf.area.width {
+            let c = buf.cell((x, y)).unwrap();
+            if c.symbol().trim().is_empty() || c.symbol() == "│" {
+                continue;
+            }
+            assert_ne!(c.fg, Color::Indexed(245), "grey on the selection at x={x}");
+            assert_ne!(c.fg, selected_bg, "text in the background's colour at x={x}");
+            assert!(!c.modifier.contains(ratatui::style::Modifier::DIM), "dim at x={x}");
+        }
+    }
 }

@@ -151,7 +151,7 @@ fn r_marks_the_row_refreshing_until_the_answer_arrives() {
             .as_ref()
             .unwrap()
             .text
-            .contains("Fresh token for 'contoso-prod' (1:00:00 left)")
+            .contains("Fresh token for 'contoso-prod' (1h 00m 00s left)")
     );
 }
 

@@ -104,11 +104,11 @@ fn the_detail_pane_lists_each_audience_with_state_and_countdown() {
     let app = identity();
     let text = screen_text(&app);
     assert!(
-        text.contains("Audiences     ▸ lcs · valid · 45:00 left ███████▌░░"),
+        text.contains("Audiences     ▸ lcs · valid · 45m 00s left ███████▌░░"),
         "{text}"
     );
     assert!(
-        text.contains("powerplatform · expiring · 10:00 left █▋░░░░░░░░"),
+        text.contains("powerplatform · expiring · 10m 00s left █▋░░░░░░░░"),
         "{text}"
     );
     assert!(text.contains("dataverse:contoso.crm4.dynamics.com · none "), "{text}");

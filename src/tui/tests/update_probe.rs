@@ -184,5 +184,5 @@ fn a_probe_without_a_token_says_so_and_one_that_fetched_a_token_updates_the_row(
     );
     let shown = screen_text(&app, now());
     let row = shown.lines().find(|l| l.contains("│▸* contoso-prod ")).unwrap();
-    assert!(row.contains("50:00"), "{row}");
+    assert!(row.contains("50m 00s"), "{row}");
 }

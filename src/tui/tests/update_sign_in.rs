@@ -95,14 +95,14 @@ fn the_device_code_is_copied_and_shown_with_a_countdown_to_its_expiry() {
         "https://microsoft.com/devicelogin",
         "HXQ7-K2PM",
         "copied to the clipboard",
-        "Expires in   15:00",
+        "Expires in   15m 00s",
         "Esc cancel",
     ] {
         assert!(shown.contains(needle), "{needle} is missing:\n{shown}");
     }
     // The countdown is computed at draw time from the code's expiry.
     let later_screen = screen_text(&app, later(now(), Duration::from_secs(61)));
-    assert!(later_screen.contains("Expires in   13:59"), "{later_screen}");
+    assert!(later_screen.contains("Expires in   13m 59s"), "{later_screen}");
     let expired = screen_text(&app, later(now(), Duration::from_secs(901)));
     assert!(expired.contains("expired: Esc, then r for a new code"), "{expired}");
 }
@@ -180,13 +180,13 @@ fn the_token_arriving_closes_the_dialog_and_the_row_turns_valid() {
     assert!(app.sign_in.is_none());
     let shown = screen_text(&app, now());
     let row = shown.lines().find(|l| l.contains("│▸  northwind-dev ")).unwrap();
-    assert!(row.contains("valid") && row.contains("1:00:00"), "{row}");
+    assert!(row.contains("valid") && row.contains("1h 00m 00s"), "{row}");
     assert!(
         app.notice
             .as_ref()
             .unwrap()
             .text
-            .contains("Signed in to 'northwind-dev' (1:00:00 left)")
+            .contains("Signed in to 'northwind-dev' (1h 00m 00s left)")
     );
 }
 
@@ -246,6 +246,8 @@ fn a_browser_sign_in_shows_the_address_and_copies_it_only_when_no_browser_opened
     assert!(!shown.contains("Address"), "nothing was copied: {shown}");
 
     let mut app = browser_board();
+    // The session's own reason, found at start (here: an SSH session).
+    app.no_browser = Some("this is an SSH session: a browser here is not yours".into());
     let none = Msg::BrowserOpened {
         name: "northwind-dev".parse().unwrap(),
         url: url.into(),
@@ -266,7 +268,7 @@ fn a_browser_sign_in_shows_the_address_and_copies_it_only_when_no_browser_opened
     );
     let shown = dialog_text(&app, now());
     assert!(
-        shown.contains("No browser was started (BROWSER=none, an SSH session or no display)"),
+        shown.contains("No browser was started (this is an SSH session: a browser here is not yours)"),
         "{shown}"
     );
     // The whole address is on screen, cut where the dialog ends.

@@ -10,13 +10,24 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 use lcsauth::profile::Flow;
 use lcsauth::token::TokenState;
 
-use super::text::bar;
+use super::text::{bar, fit};
 use super::theme::Badge;
 use crate::tui::app::App;
 use crate::tui::roster::Entry;
-use crate::tui::time::{between, countdown};
+use crate::tui::time::between;
+use lcsauth::profile::duration_text::human;
 
 const BAR_WIDTH: u16 = 10;
+
+/// The lifetime gauge's full length: an hour, the usual lifetime of an Entra token. One rule
+/// for every row: the bar's length is the time left on this scale, its colour the row's state,
+/// so a 16-minute token shows a quarter bar and a long bar is never red (red is under a minute).
+pub const GAUGE_SCALE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// How much of the gauge a token with `left` to live fills (0–1).
+pub fn gauge(left: std::time::Duration) -> f64 {
+    (left.as_secs_f64() / GAUGE_SCALE.as_secs_f64()).min(1.0)
+}
 
 /// The badge of a row at `now`.
 pub fn badge(e: &Entry, now: Timestamp, min_valid: std::time::Duration) -> Badge {
@@ -41,7 +52,14 @@ fn flow_word(f: Flow) -> &'static str {
     }
 }
 
-fn row<'a>(app: &App, e: &'a Entry, selected: bool, wide: bool, now: Timestamp) -> Row<'a> {
+/// The widths the name and user columns get on screen, so their text is cut with `…`.
+#[derive(Clone, Copy)]
+struct Room {
+    name: usize,
+    user: usize,
+}
+
+fn row<'a>(app: &App, e: &'a Entry, selected: bool, wide: bool, room: Room, now: Timestamp) -> Row<'a> {
     let theme = app.theme;
     let b = badge(e, now, app.roster.settings.min_valid);
     let live = e.expires_at().filter(|end| *end > now);
@@ -52,17 +70,7 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool, wide: bool, now: Timestamp) 
     if stale {
         word.push_str(" !");
     }
-    let ratio = match (&e.state.token, left) {
-        (Some(t), Some(left)) => {
-            let lifetime = between(t.obtained_at, t.expires_at).as_secs_f64();
-            if lifetime > 0.0 {
-                left.as_secs_f64() / lifetime
-            } else {
-                0.0
-            }
-        }
-        _ => 0.0,
-    };
+    let ratio = left.map_or(0.0, gauge);
     let secs = left.map_or(0, |d| d.as_secs());
     let mark = format!(
         "{}{}",
@@ -71,18 +79,22 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool, wide: bool, now: Timestamp) 
     );
     let mut cells = vec![
         Cell::from(mark),
-        Cell::from(e.name().as_str()),
+        Cell::from(fit(e.name().as_str(), room.name)),
         Cell::from(e.profile.region.key()),
-        Cell::from(e.profile.username.as_deref().unwrap_or("-")),
+        Cell::from(fit(e.profile.username.as_deref().unwrap_or("-"), room.user)),
     ];
     if wide {
         cells.push(Cell::from(flow_word(e.profile.flow)));
     }
+    let legible = |style| if selected { theme.on_selected(style) } else { style };
     cells.extend([
-        Cell::from(Span::styled(word, if stale { theme.warn() } else { theme.badge(b) })),
         Cell::from(Span::styled(
-            left.map_or_else(|| "-".to_string(), countdown),
-            theme.left(b, secs),
+            word,
+            legible(if stale { theme.warn() } else { theme.badge(b) }),
+        )),
+        Cell::from(Span::styled(
+            left.map_or_else(|| "-".to_string(), human),
+            legible(theme.left(b, secs)),
         )),
         Cell::from(Span::styled(
             if left.is_some() {
@@ -111,10 +123,38 @@ pub fn render(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
     }
     // Narrow screens leave the flow to the detail pane so names and users stay readable.
     let wide = area.width >= 100;
+    let mut titles = vec!["", "NAME", "REGION", "USER"];
+    let mut widths = vec![
+        Constraint::Length(2),
+        Constraint::Fill(2),
+        Constraint::Length(8),
+        Constraint::Fill(3),
+    ];
+    if wide {
+        titles.push("FLOW");
+        widths.push(Constraint::Length(8));
+    }
+    titles.extend(["STATE", "LEFT", "LIFETIME"]);
+    widths.extend([
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(BAR_WIDTH),
+    ]);
+    let inner = Rect {
+        width: area.width.saturating_sub(2),
+        ..area
+    };
+    let cols = ratatui::layout::Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(inner);
+    let room = Room {
+        name: usize::from(cols[1].width),
+        user: usize::from(cols[3].width),
+    };
     let table_rows: Vec<Row> = roster
         .window(offset, rows)
         .enumerate()
-        .map(|(i, e)| row(app, e, offset + i == cursor, wide, now))
+        .map(|(i, e)| row(app, e, offset + i == cursor, wide, room, now))
         .collect();
     let total = roster.entries().len();
     let shown = roster.visible_len();
@@ -134,35 +174,28 @@ pub fn render(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
         .border_style(theme.border())
         .title(Line::from(title))
         .title_bottom(Line::from(position).right_aligned());
-    let mut titles = vec!["", "NAME", "REGION", "USER"];
-    let mut widths = vec![
-        Constraint::Length(2),
-        Constraint::Fill(2),
-        Constraint::Length(8),
-        Constraint::Fill(3),
-    ];
-    if wide {
-        titles.push("FLOW");
-        widths.push(Constraint::Length(8));
-    }
-    titles.extend(["STATE", "LEFT", "LIFETIME"]);
-    widths.extend([
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(BAR_WIDTH),
-    ]);
     let header = Row::new(titles).style(theme.header());
-    let mut table = Table::new(table_rows, widths)
+    let table = Table::new(table_rows, widths)
         .header(header)
         .column_spacing(1)
         .block(block);
+    frame.render_widget(table, area);
     if shown == 0 {
         let why = if total == 0 {
             "no profiles yet: a adds one"
         } else {
-            "no profile matches the filter (Esc clears it)"
+            "no profile matches the filter (Esc clears it, / changes it)"
         };
-        table = table.footer(Row::new(["", why]).style(theme.dim()));
+        // Across the whole table, not inside one column, so the sentence is never cut short.
+        let line = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: u16::from(area.height > 3),
+        };
+        frame.render_widget(
+            Line::styled(super::text::fit(why, usize::from(line.width)), theme.dim()),
+            line,
+        );
     }
-    frame.render_widget(table, area);
 }

@@ -33,51 +33,65 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
 
     let min_valid = app.roster.settings.min_valid;
     let state_badge = badge(entry, now, min_valid);
-    match &entry.state.token {
-        Some(tok) => {
-            let left = if tok.expires_at > now {
-                format!("{} left", countdown(between(now, tok.expires_at)))
-            } else {
-                format!("ended {} ago", age(between(tok.expires_at, now)))
-            };
-            add(
-                "Token",
-                &format!(
-                    "{} · {left} · ends {}",
-                    state_badge.word(),
-                    local_and_utc(tok.expires_at, &app.tz),
-                ),
-                theme.badge(state_badge),
-            );
-            let refresh = match &entry.state.refresh_token {
-                Some(r) => format!("refresh token: yes, {} old", age(between(r.obtained_at, now))),
-                None => "refresh token: none".to_string(),
-            };
-            add(
-                "Obtained",
-                &format!(
-                    "{} ago by {} · {refresh}",
-                    age(between(tok.obtained_at, now)),
-                    tok.grant.key()
-                ),
-                Style::new(),
-            );
-            match &app.revealed {
-                Some((name, secret)) if name == entry.name() => add("Access", secret.expose(), theme.warn()),
-                _ => add("Access", "•••••••••••••••• (v shows it)", theme.dim()),
-            }
-            if let Some(w) = &tok.warning {
-                add("Warning", w, theme.warn());
-            }
-            if let Some(w) = tok.claims.audience_mismatch(&ep.api_host) {
-                add("Warning", &w, theme.warn());
-            }
-        }
-        None => add(
+    if let Some(tok) = &entry.state.token {
+        let left = if tok.expires_at > now {
+            format!("{} left", countdown(between(now, tok.expires_at)))
+        } else {
+            format!("ended {} ago", age(between(tok.expires_at, now)))
+        };
+        add(
             "Token",
-            &format!("{} · no token yet (r gets one)", state_badge.word()),
+            &format!(
+                "{} · {left} · ends {}",
+                state_badge.word(),
+                local_and_utc(tok.expires_at, &app.tz),
+            ),
             theme.badge(state_badge),
-        ),
+        );
+        let refresh = match &entry.state.refresh_token {
+            Some(r) => format!("refresh token: yes, {} old", age(between(r.obtained_at, now))),
+            None => "refresh token: none".to_string(),
+        };
+        add(
+            "Obtained",
+            &format!(
+                "{} ago by {} · {refresh}",
+                age(between(tok.obtained_at, now)),
+                tok.grant.key()
+            ),
+            Style::new(),
+        );
+        match &app.revealed {
+            Some((name, secret)) if name == entry.name() => add(
+                "Access",
+                &format!(
+                    "shown below without a frame, {} characters (v hides it)",
+                    secret.expose().len()
+                ),
+                theme.warn(),
+            ),
+            _ => add("Access", "•••••••••••••••• (v shows it)", theme.dim()),
+        }
+        if let Some(w) = &tok.warning {
+            add("Warning", w, theme.warn());
+        }
+        if let Some(w) = tok.claims.audience_mismatch(&ep.api_host) {
+            add("Warning", &w, theme.warn());
+        }
+    } else {
+        // "r gets one" only where r would: not while a request runs, not after a refusal
+        // (the last error below says what to do instead).
+        let text = if entry.busy.is_some() {
+            format!("{} · getting a token…", state_badge.word())
+        } else if entry.state.last_error.is_some() {
+            format!("{} · no token", state_badge.word())
+        } else {
+            format!("{} · no token yet (r gets one)", state_badge.word())
+        };
+        add("Token", &text, theme.badge(state_badge));
+    }
+    if let Some(m) = lcsauth::broker::Status::of(entry.state.clone(), now, min_valid).user_mismatch(profile) {
+        add("Warning", &m, theme.warn());
     }
     audiences::lines(&mut add, app, entry, now, theme);
     if let Some(view) = &entry.probe {
@@ -135,7 +149,11 @@ fn last_error(
         add("Cause", c, Style::new());
     }
     if let Some(f) = &err.fix {
-        add("Fix", &f.replace(" NAME", &format!(" {name}")), t.strong());
+        add(
+            "Fix",
+            &in_keys(&f.replace(" NAME", &format!(" {name}")), offer.is_some()),
+            t.strong(),
+        );
     }
     if let Some(step) = err
         .article_step
@@ -149,6 +167,38 @@ fn last_error(
     if let Some(id) = &err.correlation_id {
         add("Correlation", id, Style::new());
     }
+}
+
+/// A fix written for the command line, said in the board's keys: `lcsauth login …` is `r`,
+/// switching to an interactive flow is `i` where `i` is offered (`switch`), any other profile
+/// change is `e`.
+pub fn in_keys(fix: &str, switch: bool) -> String {
+    let mut out = String::new();
+    let mut rest = fix;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else { break };
+        let quoted = &rest[open + 1..open + 1 + len];
+        out.push_str(&rest[..open]);
+        let key = if quoted.starts_with("lcsauth login") {
+            Some("press r (sign in again)")
+        } else if switch && quoted.starts_with("lcsauth profile edit") && quoted.contains("--flow") {
+            Some("press i (switch to an interactive sign-in)")
+        } else if quoted.starts_with("lcsauth profile edit") {
+            Some("press e (edit the profile)")
+        } else {
+            None
+        };
+        if let Some(k) = key {
+            out.push_str(k);
+        } else {
+            out.push('`');
+            out.push_str(quoted);
+            out.push('`');
+        }
+        rest = &rest[open + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn claims(add: &mut impl FnMut(&str, &str, Style), c: &Claims) {
@@ -171,11 +221,40 @@ fn claims(add: &mut impl FnMut(&str, &str, Style), c: &Claims) {
     );
 }
 
+/// The revealed token with no frame, no label and no padding, wrapped at the pane's width, at
+/// the bottom of the pane: a mouse selection over it copies the token and nothing else.
+fn render_revealed(token: &str, frame: &mut Frame, area: Rect, t: Theme) -> Rect {
+    let width = usize::from(area.width.max(1));
+    let chars: Vec<char> = token.chars().collect();
+    let rows: Vec<Line> = chars
+        .chunks(width)
+        .map(|c| Line::styled(c.iter().collect::<String>(), t.warn()))
+        .collect();
+    let height = u16::try_from(rows.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height.saturating_sub(3));
+    let token_area = Rect {
+        y: area.y + area.height - height,
+        height,
+        ..area
+    };
+    frame.render_widget(ratatui::widgets::Clear, token_area);
+    frame.render_widget(Paragraph::new(rows), token_area);
+    Rect {
+        height: area.height - height,
+        ..area
+    }
+}
+
 pub fn render(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
     let t = app.theme;
     let Some(e) = app.roster.selected() else {
         frame.render_widget(Block::bordered().border_style(t.border()), area);
         return;
+    };
+    let area = match &app.revealed {
+        Some((name, secret)) if name == e.name() => render_revealed(secret.expose(), frame, area, t),
+        _ => area,
     };
     let width = usize::from(area.width.saturating_sub(2));
     let all = lines(app, e, now, width);

@@ -2,7 +2,7 @@
 
 mod audiences;
 mod board;
-mod detail;
+pub mod detail;
 mod form;
 mod help;
 pub mod layout;

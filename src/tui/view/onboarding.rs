@@ -17,11 +17,19 @@ pub const STEPS: [&str; 4] = [
     "Fill in the form below; type the password to sign in right away.",
 ];
 
+/// What a first-time user needs to know besides the steps.
+pub const NOTES: [&str; 2] = [
+    "LCS: the account must be Project owner or Environment admin in the project.",
+    "MFA account → device code or browser (the password flow cannot pass MFA).",
+];
+
 fn step_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = app.theme;
-    let intro = "No profiles yet. Once per tenant, an Entra admin prepares an app registration:";
-    let mut out: Vec<Line<'static>> = wrap(intro, width)
+    let demo = "No profiles yet. To see lcsauth work without a tenant: q, then `lcsauth demo`.";
+    let intro = "Once per tenant, an Entra admin prepares an app registration:";
+    let mut out: Vec<Line<'static>> = wrap(demo, width)
         .into_iter()
+        .chain(wrap(intro, width))
         .map(|l| Line::styled(l, t.strong()))
         .collect();
     for (i, step) in STEPS.iter().enumerate() {
@@ -31,6 +39,12 @@ fn step_lines(app: &App, width: usize) -> Vec<Line<'static>> {
             } else {
                 "   ".to_string()
             };
+            out.push(Line::from(vec![Span::styled(head, t.key()), Span::raw(part)]));
+        }
+    }
+    for note in NOTES {
+        for (j, part) in wrap(note, width.saturating_sub(3)).into_iter().enumerate() {
+            let head = if j == 0 { " • " } else { "   " };
             out.push(Line::from(vec![Span::styled(head, t.key()), Span::raw(part)]));
         }
     }

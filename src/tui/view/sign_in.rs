@@ -38,7 +38,14 @@ fn copied_note(d: &SignInDialog, t: Theme) -> Span<'static> {
 
 /// The dialog's lines at `now`, `room` columns wide; `suggested` is the interactive flow that
 /// suits this session.
-pub fn lines(d: &SignInDialog, suggested: Flow, now: Timestamp, room: usize, t: Theme) -> Vec<Line<'static>> {
+pub fn lines(
+    d: &SignInDialog,
+    suggested: Flow,
+    no_browser: Option<&str>,
+    now: Timestamp,
+    room: usize,
+    t: Theme,
+) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     match &d.stage {
         Stage::Starting if d.flow == Flow::DeviceCode => {
@@ -75,11 +82,12 @@ pub fn lines(d: &SignInDialog, suggested: Flow, now: Timestamp, room: usize, t: 
         }
         Stage::Browser { url, opened } => {
             let intro = if *opened {
-                "Your browser was opened at the sign-in page. If it did not open, use this address in a browser on this machine:"
+                "Your browser was opened at the sign-in page. If it did not open, use this address in a browser on this machine:".to_string()
             } else {
-                "No browser was started (BROWSER=none, an SSH session or no display). Open this address in a browser on this machine:"
+                let why = no_browser.unwrap_or("the browser could not be started");
+                format!("No browser was started ({why}). Open this address in a browser on this machine:")
             };
-            para(&mut out, intro, room, Style::new());
+            para(&mut out, &intro, room, Style::new());
             para(&mut out, url, room, t.strong());
             if !opened {
                 out.push(Line::from(vec![
@@ -107,7 +115,7 @@ pub fn render(app: &App, d: &SignInDialog, now: Timestamp, frame: &mut Frame, ar
     let t = app.theme;
     let width = area.width.saturating_sub(4).min(76);
     let room = usize::from(width.saturating_sub(2));
-    let body = lines(d, app.interactive_flow, now, room, t);
+    let body = lines(d, app.interactive_flow, app.no_browser.as_deref(), now, room, t);
     let height = u16::try_from(body.len()).unwrap_or(u16::MAX).saturating_add(2);
     let box_area = centered(area, width, height);
     let flow = match d.flow {

@@ -53,6 +53,20 @@ pub fn labelled(label: &str, text: &str, width: usize, label_style: Style, text_
         .collect()
 }
 
+/// `text` cut to `width` columns, ending in `…` when something was cut.
+pub fn fit(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut cut: String = text.chars().take(width - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// A bar of `width` cells filled to `ratio` (0–1), with eighth-cell steps.
 pub fn bar(ratio: f64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];

@@ -91,6 +91,22 @@ impl Theme {
         self.dim()
     }
 
+    /// `style` made legible on the selected row's background: the bright variant of its
+    /// colour, no dimming (grey on the selection's grey, or dim under reverse, cannot be read).
+    pub fn on_selected(self, style: Style) -> Style {
+        let fg = style.fg.map(|c| match c {
+            Color::Green => Color::LightGreen,
+            Color::Red => Color::LightRed,
+            Color::Yellow => Color::LightYellow,
+            Color::Cyan => Color::LightCyan,
+            Color::Indexed(245) => Color::White,
+            other => other,
+        });
+        let mut out = style.remove_modifier(Modifier::DIM);
+        out.fg = fg;
+        out
+    }
+
     pub fn dim(self) -> Style {
         if self.color {
             // A mid grey of the 256-colour palette: readable on dark and light backgrounds
