@@ -394,15 +394,22 @@ fn switching_a_client_secret_profile_to_the_password_flow_forgets_the_secret() {
 }
 
 #[test]
-fn shell_completions_offer_the_audience_presets() {
+fn shell_completion_offers_the_audience_presets_and_the_urls_profiles_list() {
     let h = Harness::new(sim_config());
-    // The values list of `--audience`, as each shell writes one.
-    for (shell, list) in [
-        ("bash", "lcs powerplatform powerapps dataverse: fno: custom:"),
-        ("zsh", "lcs powerplatform powerapps dataverse\\: fno\\: custom\\:"),
-        ("fish", "powerplatform\\t''"),
-    ] {
-        let out = stdout(&h.cmd().args(["completions", shell]).assert().success());
-        assert!(out.contains(list), "{shell} completion lacks {list:?}");
+    h.add_profile(&["--audiences", "dataverse:https://contoso.crm4.dynamics.com"]);
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let mut cmd = h.cmd();
+        let words = ["token", &h.name, "--audience", ""];
+        cmd.env("COMPLETE", shell)
+            .arg("--")
+            .arg("lcsauth")
+            .args(words)
+            .env("_CLAP_COMPLETE_INDEX", words.len().to_string())
+            .env("_CLAP_IFS", "\n");
+        let offered = stdout(&cmd.assert().success());
+        // zsh escapes the colons; the host is the same in every shell.
+        for word in ["powerplatform", "powerapps", "contoso.crm4.dynamics.com"] {
+            assert!(offered.contains(word), "{shell} lacks {word}: {offered}");
+        }
     }
 }

@@ -71,7 +71,7 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
         /// The audience to sign in for (default lcs); the sign-in serves the identity's others too
-        #[arg(long, value_parser = AudienceParser, value_name = "AUDIENCE")]
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
         audience: Option<Audience>,
     },
     /// Print a token that stays valid for at least --min-valid
@@ -93,7 +93,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Show this audience's state instead of LCS's (lcs, powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE)
-        #[arg(long, value_parser = AudienceParser, value_name = "AUDIENCE")]
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
         audience: Option<Audience>,
     },
     /// Remove a profile's tokens from the keyring
@@ -117,7 +117,7 @@ pub enum Command {
         min_valid: Option<Duration>,
         /// Also (or instead of lcs) export this audience's token as LCSAUTH_TOKEN_<AUDIENCE>; repeatable
         /// (lcs: LCS_ACCESS_TOKEN, powerplatform: PP_ACCESS_TOKEN too)
-        #[arg(long, value_parser = AudienceParser, value_name = "AUDIENCE")]
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
         audience: Vec<Audience>,
         /// The command and its arguments, after `--`
         #[arg(last = true, required = true, num_args = 1.., value_name = "CMD")]
@@ -301,7 +301,7 @@ pub struct TokenArgs {
     #[arg(long)]
     pub password_stdin: bool,
     /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
-    #[arg(long, value_parser = AudienceParser, value_name = "AUDIENCE")]
+    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
     pub audience: Option<Audience>,
 }
 
@@ -319,7 +319,7 @@ pub struct CopyArgs {
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub clear_after: Option<Duration>,
     /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
-    #[arg(long, value_parser = AudienceParser, value_name = "AUDIENCE")]
+    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
     pub audience: Option<Audience>,
 }
 
@@ -352,29 +352,8 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     duration_text::parse(s)
 }
 
-/// Parses `--audience` with the core's parser, and offers the presets to shell completion
-/// (`dataverse:`, `fno:` and `custom:` are completed up to the colon).
-#[derive(Clone, Copy, Debug)]
-struct AudienceParser;
-
-impl clap::builder::TypedValueParser for AudienceParser {
-    type Value = Audience;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        _arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<Audience, clap::Error> {
-        let text = value.to_str().unwrap_or_default();
-        text.parse()
-            .map_err(|e: String| clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{e}\n")).with_cmd(cmd))
-    }
-
-    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        let words = ["lcs", "powerplatform", "powerapps", "dataverse:", "fno:", "custom:"];
-        Some(Box::new(words.into_iter().map(clap::builder::PossibleValue::new)))
-    }
+fn parse_audience(s: &str) -> Result<Audience, String> {
+    s.parse()
 }
 
 fn audience_list(s: &str) -> Result<Clearable<Vec<Audience>>, String> {
