@@ -316,7 +316,10 @@ async fn a_claims_challenge_is_answered_by_the_next_interactive_sign_in_passing_
             .as_deref(),
         Some(CHALLENGE)
     );
-    assert!(state.refresh_token.is_some(), "a step-up keeps the refresh token");
+    assert!(
+        state.refresh_token.is_none(),
+        "a refused refresh token is never sent again: the step-up signs in afresh"
+    );
 
     sim.clear_requests();
     broker

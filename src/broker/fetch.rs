@@ -4,8 +4,8 @@
 use jiff::Timestamp;
 
 use super::{
-    AudienceState, Broker, BrokerError, Grant, Issued, LastError, ProfileState, RefreshMeta, TokenMeta, blocking,
-    interactive,
+    AudienceState, Broker, BrokerError, Grant, Issued, LastError, PasswordRefused, ProfileState, RefreshMeta,
+    TokenMeta, blocking, interactive, refuses_password,
 };
 use super::{Prompt, Source};
 use crate::audience::Audience;
@@ -31,6 +31,8 @@ impl Broker {
         let name = profile.name.as_str();
         let ep = profile.endpoint_for(audience);
         let mut warnings = Vec::new();
+        // A config another user can change could point this request anywhere.
+        crate::trust::check(&self.dir)?;
         // A token the keyring cannot keep would be a sign-in spent for nothing.
         blocking(|| self.secrets.check())?;
         if !sign_in
@@ -39,11 +41,14 @@ impl Broker {
         {
             match self.entra()?.refresh(&ep, &rt).await {
                 Ok(resp) => return self.store(profile, audience, resp, Grant::RefreshToken, None, warnings),
-                // A missing consent is the audience's, not the refresh token's: it stays.
-                Err(EntraError::Refused(r))
-                    if r.body.error == "invalid_grant" && r.code() != Some(CONSENT_REQUIRED) =>
-                {
-                    // The refresh token is dead (revoked, expired); fall through to a sign-in.
+                // A missing consent is the audience's, not the refresh token's: it stays, and
+                // serves the identity's other audiences.
+                Err(EntraError::Refused(r)) if r.code() == Some(CONSENT_REQUIRED) => {
+                    return Err(EntraError::Refused(r).into());
+                }
+                Err(EntraError::Refused(r)) => {
+                    // A refused refresh token (revoked, expired, or no longer enough for the
+                    // tenant's policy) is deleted: it is never sent again.
                     blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
                     let mut state = self.states.load(name);
                     state.refresh_token = None;
@@ -53,7 +58,10 @@ impl Broker {
                         "the refresh token was refused ({}); signing in again",
                         dx.summary
                     ));
-                    if profile.flow != Flow::Password || (password.is_none() && !profile.remember_password) {
+                    if r.body.error != "invalid_grant"
+                        || profile.flow != Flow::Password
+                        || (password.is_none() && !profile.remember_password)
+                    {
                         return Err(EntraError::Refused(r).into());
                     }
                 }
@@ -69,31 +77,63 @@ impl Broker {
                         crate::audience::format_list(&profile.audiences)
                     )));
                 }
-                // The secret typed now (kept after it worked) or the one in the keyring.
-                let (secret, typed) = match password {
-                    Some(s) => (s, true),
-                    None => match blocking(|| self.secrets.get(name, SecretKind::Password))? {
-                        Some(s) => (s, false),
-                        None => return Err(Self::sign_in_needed(profile, "no client secret is stored")),
-                    },
+                // The secret typed now (kept after it worked) or the one in the keyring, which is
+                // sent only where it was given and not again after Entra refused it.
+                let (secret, typed) = if let Some(s) = password {
+                    (s, true)
+                } else {
+                    let state = self.states.load(name);
+                    if let Some(r) = state.password_refused {
+                        return Err(Self::sign_in_needed(profile, &r.reason()));
+                    }
+                    let Some(s) = blocking(|| self.secrets.get(name, SecretKind::Password))? else {
+                        return Err(Self::sign_in_needed(profile, "no client secret is stored"));
+                    };
+                    let here = super::PasswordTarget::of(profile);
+                    if let Some(why) = super::PasswordTarget::reason(state.password_for.as_ref(), &here) {
+                        return Err(Self::sign_in_needed(profile, &why));
+                    }
+                    (s, false)
                 };
-                let resp = self.entra()?.client_credentials(&ep, &secret).await?;
+                let resp = match self.entra()?.client_credentials(&ep, &secret).await {
+                    Ok(resp) => resp,
+                    Err(EntraError::Refused(r)) => {
+                        // A refused secret is not sent again until one is typed and accepted.
+                        if !typed {
+                            let mut state = self.states.load(name);
+                            state.password_refused = Some(PasswordRefused::of(Timestamp::now(), &r));
+                            let _ = self.states.save(name, &state);
+                        }
+                        return Err(EntraError::Refused(r).into());
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let remember = typed.then_some(&secret);
                 self.store(profile, audience, resp, Grant::ClientCredentials, remember, warnings)
             }
             Flow::Password => {
                 let (password, typed) = match password {
                     Some(p) => (p, true),
-                    None if profile.remember_password => {
-                        match blocking(|| self.secrets.get(name, SecretKind::Password))? {
-                            Some(p) => (p, false),
-                            None => return Err(Self::sign_in_needed(profile, "no password is remembered")),
-                        }
-                    }
+                    None if profile.remember_password => match self.remembered_password(profile)? {
+                        Ok(Some(p)) => (p, false),
+                        Ok(None) => return Err(Self::sign_in_needed(profile, "no password is remembered")),
+                        Err(why) => return Err(Self::sign_in_needed(profile, &why)),
+                    },
                     None => return Err(Self::sign_in_needed(profile, "there is no refresh token")),
                 };
                 let username = profile.username.as_deref().unwrap_or_default();
-                let resp = self.entra()?.password(&ep, username, &password).await?;
+                let resp = match self.entra()?.password(&ep, username, &password).await {
+                    Ok(resp) => resp,
+                    Err(EntraError::Refused(r)) if refuses_password(&r) => {
+                        // Whether typed or remembered, this password is not sent again by
+                        // itself: the next automatic attempt would count towards a lockout.
+                        let mut state = self.states.load(name);
+                        state.password_refused = Some(PasswordRefused::of(Timestamp::now(), &r));
+                        let _ = self.states.save(name, &state);
+                        return Err(EntraError::Refused(r).into());
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let remember = (typed && profile.remember_password).then_some(&password);
                 self.store(profile, audience, resp, Grant::Password, remember, warnings)
             }
@@ -101,25 +141,58 @@ impl Broker {
                 let Some(prompt) = prompt else {
                     return Err(Self::sign_in_needed(profile, "there is no refresh token"));
                 };
-                let entra = self.entra()?;
-                // A claims challenge from the last refusal is the step-up this sign-in answers.
-                let claims = self.states.load(name).slot(audience).last_error.and_then(|e| e.claims);
-                let claims = claims.as_deref();
-                let (resp, grant) = if profile.flow == Flow::DeviceCode {
-                    (
-                        interactive::device_code_with_claims(entra, &ep, prompt, claims).await?,
-                        Grant::DeviceCode,
-                    )
-                } else {
-                    let hint = profile.username.as_deref();
-                    (
-                        interactive::browser_with_claims(entra, &ep, hint, prompt, claims).await?,
-                        Grant::AuthorizationCode,
-                    )
-                };
+                let (resp, grant) = self.interactive_grant(profile, audience, prompt).await?;
                 self.store(profile, audience, resp, grant, None, warnings)
             }
         }
+    }
+
+    /// Runs the profile's interactive flow (device code or browser) to its answer.
+    async fn interactive_grant(
+        &self,
+        profile: &Profile,
+        audience: &Audience,
+        prompt: &dyn Prompt,
+    ) -> Result<(TokenResponse, Grant), BrokerError> {
+        let ep = profile.endpoint_for(audience);
+        let entra = self.entra()?;
+        // A claims challenge from the audience's last refusal is the step-up this sign-in answers.
+        let claims = self
+            .states
+            .load(profile.name.as_str())
+            .slot(audience)
+            .last_error
+            .and_then(|e| e.claims);
+        let claims = claims.as_deref();
+        Ok(if profile.flow == Flow::DeviceCode {
+            (
+                interactive::device_code_with_claims(entra, &ep, prompt, claims).await?,
+                Grant::DeviceCode,
+            )
+        } else {
+            let hint = profile.username.as_deref();
+            (
+                interactive::browser_with_claims(entra, &ep, hint, prompt, claims).await?,
+                Grant::AuthorizationCode,
+            )
+        })
+    }
+
+    /// An interactive sign-in. The user may take minutes, so the profile's lock is taken only
+    /// to keep the answer: other processes are not held back while the user signs in.
+    pub(super) async fn sign_in_interactive(
+        &self,
+        profile: &Profile,
+        audience: &Audience,
+        prompt: &dyn Prompt,
+    ) -> Result<Issued, BrokerError> {
+        crate::trust::check(&self.dir)?;
+        blocking(|| self.secrets.check())?;
+        let got = self.interactive_grant(profile, audience, prompt).await;
+        let _lock = self.lock(profile).await?;
+        let result = got.and_then(|(resp, grant)| self.store(profile, audience, resp, grant, None, Vec::new()));
+        self.record(profile, audience, &result);
+        result
     }
 
     fn sign_in_needed(profile: &Profile, reason: &str) -> BrokerError {
@@ -192,6 +265,7 @@ impl Broker {
         blocking(|| -> Result<(), BrokerError> {
             if let Some(pw) = remember {
                 self.secrets.set(name, SecretKind::Password, pw)?;
+                state.password_for = Some(super::PasswordTarget::of(profile));
             }
             if let Err(e) = self.secrets.set(
                 &audience.secret_owner(name),
@@ -217,6 +291,10 @@ impl Broker {
                 last_error: None,
             },
         );
+        if grant != Grant::RefreshToken {
+            // A sign-in succeeded: a password held back after a refusal may be used again.
+            state.password_refused = None;
+        }
         if let Err(e) = self.states.save(name, &state) {
             warnings.push(format!(
                 "the token state was not saved in {}: {e}",
@@ -236,6 +314,11 @@ impl Broker {
         // "Sign-in needed" is a state, not a failure: the board shows it from the missing token.
         let Err(e) = result else { return };
         if matches!(e, BrokerError::SignInNeeded { .. }) {
+            return;
+        }
+        // Nothing is written into a directory another user can change; its repair is the
+        // user's to make, knowing why.
+        if matches!(e, BrokerError::Untrusted(_)) {
             return;
         }
         let now = Timestamp::now();

@@ -137,6 +137,12 @@ pub struct ProfileState {
     pub refresh_token: Option<RefreshMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<LastError>,
+    /// Set when Entra refused the profile's password: it is not sent again by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_refused: Option<super::refused::PasswordRefused>,
+    /// The sign-in the remembered password was given for; it is sent to no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_for: Option<super::refused::PasswordTarget>,
     /// Every audience but `lcs` (whose token and error are the fields above, as they always
     /// were), keyed by the audience as written in `profiles.toml`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -163,6 +169,8 @@ impl ProfileState {
             refresh_token: self.refresh_token.clone(),
             last_error: slot.last_error,
             audiences: BTreeMap::new(),
+            password_for: self.password_for.clone(),
+            password_refused: self.password_refused.clone(),
         }
     }
 

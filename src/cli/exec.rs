@@ -2,6 +2,11 @@
 //!
 //! For long jobs, prefer calling `lcsauth token` before each request (the cached path takes
 //! milliseconds): a token handed to a child lives only as long as `--min-valid` promises.
+//!
+//! lcsauth owns its child: SIGINT, SIGTERM and SIGHUP sent to lcsauth are passed on to the
+//! child and lcsauth waits for it, so a job stopped through lcsauth never runs on orphaned with
+//! the token in its environment. A command that cannot be found exits 127, one that cannot be
+//! run 126, as `env` and shells report them.
 
 use std::ffi::OsString;
 use std::process::{Command, ExitCode};
@@ -9,7 +14,7 @@ use std::time::Duration;
 
 use lcsauth::audience::Audience;
 
-use super::report::{Exit, Failure};
+use super::report::Failure;
 use super::{Ctx, token_cmd};
 
 /// Set in the child so a nested `lcsauth exec` can refuse.
@@ -42,8 +47,8 @@ pub fn run(
     } else {
         audiences.iter().map(Some).collect()
     };
-    let mut child = Command::new(program);
-    child.args(args);
+    let mut cmd = Command::new(program);
+    cmd.args(args);
     let mut profile_name = String::new();
     for asked in asked {
         let (profile, audience, issued) = token_cmd::fresh_for(ctx, name, asked, min_valid, false, false)?;
@@ -52,24 +57,59 @@ pub fn run(
         let api = profile.endpoint_for(audience).api_host;
         match audience {
             Audience::Lcs => {
-                child
-                    .env("LCS_ACCESS_TOKEN", token)
+                cmd.env("LCS_ACCESS_TOKEN", token)
                     .env("LCS_AUTHORIZATION", format!("Bearer {token}"))
                     .env("LCS_API_URL", &api);
             }
             Audience::PowerPlatform => {
-                child.env("PP_ACCESS_TOKEN", token).env("PP_API_URL", &api);
+                cmd.env("PP_ACCESS_TOKEN", token).env("PP_API_URL", &api);
             }
             _ => {}
         }
-        child.env(audience.env_var(), token);
+        cmd.env(audience.env_var(), token);
         profile_name = profile.name.to_string();
     }
-    let status = child
-        .env(MARKER, &profile_name)
-        .status()
-        .map_err(|e| Failure::new(Exit::Failure, format!("cannot run {}: {e}", program.to_string_lossy())))?;
+    cmd.env(MARKER, &profile_name);
+    let shown = lcsauth::sanitize::line(&program.to_string_lossy()).into_owned();
+    let rt = super::runtime()?;
+    let status = rt.block_on(run_owned(cmd)).map_err(|e| {
+        let code = match e.kind() {
+            std::io::ErrorKind::NotFound => 127,
+            _ => 126,
+        };
+        errln!("error: cannot run {shown}: {e}");
+        Failure::passthrough(code)
+    })?;
     Err(Failure::passthrough(exit_code_of(status)))
+}
+
+/// Runs the child to its end, passing on the signals that would otherwise end lcsauth alone.
+async fn run_owned(cmd: Command) -> std::io::Result<std::process::ExitStatus> {
+    let mut child = tokio::process::Command::from(cmd).spawn()?;
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{Signal, kill};
+        use nix::unistd::Pid;
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut term = signal(SignalKind::terminate())?;
+        let mut hup = signal(SignalKind::hangup())?;
+        let pid = child.id().and_then(|p| i32::try_from(p).ok()).map(Pid::from_raw);
+        loop {
+            let sig = tokio::select! {
+                status = child.wait() => return status,
+                _ = int.recv() => Signal::SIGINT,
+                _ = term.recv() => Signal::SIGTERM,
+                _ = hup.recv() => Signal::SIGHUP,
+            };
+            if let Some(pid) = pid {
+                // The child may have ended a moment ago: ESRCH is not a failure.
+                let _ = kill(pid, sig);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    child.wait().await
 }
 
 /// The child's exit code; a child killed by a signal exits 128 + the signal, as shells report it.

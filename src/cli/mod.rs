@@ -1,7 +1,8 @@
 //! The command-line front end: one small module per command; each only calls the core and
 //! formats what it returns.
 
-/// `println!` that returns an error instead of panicking when stdout is closed.
+/// `println!` that returns an error instead of panicking when stdout is closed. What it prints
+/// passes through the sanitiser: a control character from outside cannot reach the terminal.
 macro_rules! outln {
     () => {{
         use std::io::Write as _;
@@ -9,7 +10,25 @@ macro_rules! outln {
     }};
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
+        let line = format!($($arg)*);
+        writeln!(std::io::stdout().lock(), "{}", lcsauth::sanitize::text(&line))?
+    }};
+}
+
+/// `outln!` for one serialized JSON value: exact values, with every control escaped as JSON.
+macro_rules! jsonln {
+    ($value:expr) => {{
+        use std::io::Write as _;
+        let line = $value.to_string();
+        writeln!(std::io::stdout().lock(), "{}", lcsauth::sanitize::json(&line))?
+    }};
+}
+
+/// `eprintln!` for a message that may hold outside text: controls become visible escapes.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        let line = format!($($arg)*);
+        eprintln!("{}", lcsauth::sanitize::text(&line));
     }};
 }
 
@@ -67,7 +86,7 @@ impl Ctx {
     pub fn config(&self) -> Result<Config, Failure> {
         let config = self.profiles.load()?;
         for w in &config.warnings {
-            eprintln!("warning: {w}");
+            errln!("warning: {w}");
         }
         Ok(config)
     }
@@ -105,7 +124,11 @@ impl Ctx {
             timeout: settings.http_timeout,
             ..NetSettings::default()
         };
-        Ok(Broker::new(self.dir.clone(), self.secrets()?, net))
+        Ok(
+            Broker::new(self.dir.clone(), self.secrets()?, net).on_lock_wait(Arc::new(|what: &str| {
+                eprintln!("note: {}", lcsauth::sanitize::line(what));
+            })),
+        )
     }
 }
 

@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
                 v
             })
             .collect();
-        outln!("{}", Value::Array(arr));
+        jsonln!(Value::Array(arr));
         return Ok(());
     }
     if rows.is_empty() {
@@ -115,7 +115,7 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
             left
         );
         if let (Some(e), TokenState::Error) = (&st.state.last_error, st.token_state) {
-            outln!("    {}", e.message);
+            outln!("    {}", lcsauth::sanitize::line(&e.message));
         }
         if let Some(m) = st.user_mismatch(p) {
             outln!("    note: {m}");

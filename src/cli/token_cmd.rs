@@ -67,7 +67,7 @@ pub fn fresh_for(
         login::announce(&profile, &issued);
     } else {
         for w in &issued.warnings {
-            eprintln!("warning: {w}");
+            errln!("warning: {w}");
         }
     }
     Ok((profile, audience.clone(), issued))
