@@ -48,6 +48,8 @@ async fn run() {
             project_id: None,
             environment_id: None,
             remember_password: false,
+            cloud: None,
+            audiences: Vec::new(),
         })
         .collect();
     ProfileStore::new(cfg.clone())

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod atomic_file;
+pub mod audience;
 pub mod broker;
 pub mod clipboard;
 pub mod diagnose;

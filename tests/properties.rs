@@ -199,6 +199,8 @@ prop_compose! {
             project_id: project_id.map(|p| p.parse().unwrap()),
             environment_id: environment_id.map(|e| e.parse().unwrap()),
             remember_password: remember && flow == Flow::Password,
+            cloud: None,
+            audiences: Vec::new(),
         }
     }
 }

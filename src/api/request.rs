@@ -329,6 +329,7 @@ mod tests {
         Target {
             service: Service::Lcs,
             base: "https://lcsapi.lcs.dynamics.com".into(),
+            audience: crate::audience::Audience::Lcs,
         }
     }
 
@@ -431,6 +432,7 @@ mod tests {
         let pp = Target {
             service: Service::PowerPlatform,
             base: "https://api.powerplatform.com".into(),
+            audience: crate::audience::Audience::Lcs,
         };
         let copy = build(
             &pp,

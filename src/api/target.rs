@@ -1,13 +1,15 @@
-//! Which API a call goes to and where it lives: the one place an audience name becomes a host.
+//! Which API a call goes to and where it lives: the one place `lcsauth api` turns an audience
+//! into a host and a token slot, on top of the identity's audiences (`crate::audience`).
 //!
-//! A profile's tokens are for its own scope: the LCS API of its region, or the Power Platform
-//! API when its scope names that. `--audience` picks the API; it must be the one the profile's
-//! tokens are for, since a token is never sent to a host it was not issued for.
+//! `lcs` is the profile's own scope and API host (a profile whose scope names the Power Platform
+//! API is a Power Platform profile); `powerplatform` is that profile's own token, or else the
+//! Power Platform audience of the profile's cloud. A full URL picks the audience whose host it
+//! is on; a host of none of them is refused, so a token never goes where it was not issued for.
 
 use std::fmt;
 
+use crate::audience::{Audience, CLOUDS};
 use crate::profile::Profile;
-use crate::region::Region;
 
 /// The APIs `lcsauth api` knows the rules of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,102 +35,90 @@ impl fmt::Display for Service {
     }
 }
 
-/// Where calls of one audience go.
+/// Where calls of one audience go, and whose token they carry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub service: Service,
     /// `https://host[:port]` without a trailing slash.
     pub base: String,
+    /// The identity's audience whose token the calls carry.
+    pub audience: Audience,
 }
 
 /// Why an audience cannot be served by a profile.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
-    #[error("unknown audience {0:?}: use lcs or powerplatform")]
+    #[error("audience {0}: lcsauth api calls lcs or powerplatform")]
     Unknown(String),
     #[error(
-        "profile '{profile}' gets tokens for {has}, not for {wanted} ({host}); a token is only sent to the API it \
-         was issued for: use a profile whose scope is {scope}"
+        "profile '{profile}' gets tokens for {has}, not for {wanted}; a token is only sent to the API it was \
+         issued for: use a profile whose scope is the {wanted} API"
     )]
     NotThisProfile {
         profile: String,
         has: Service,
         wanted: Service,
-        host: String,
-        scope: String,
     },
 }
 
-/// The Power Platform API host of the cloud a profile signs in to (Microsoft's Terraform
-/// provider's table): the region or the authority tells the cloud.
-pub fn power_platform_host(profile: &Profile) -> &'static str {
-    let authority = profile.endpoint().authority.to_ascii_lowercase();
-    match profile.region {
-        Region::Gcc => "api.gov.powerplatform.microsoft.us",
-        Region::GccHigh => "api.high.powerplatform.microsoft.us",
-        Region::China => "api.powerplatform.partner.microsoftonline.cn",
-        _ if authority.contains("microsoftonline.us") => "api.high.powerplatform.microsoft.us",
-        _ if authority.contains(".cn") => "api.powerplatform.partner.microsoftonline.cn",
-        _ => "api.powerplatform.com",
-    }
-}
-
-/// Every Power Platform API host, in all clouds.
-const POWER_PLATFORM_HOSTS: [&str; 5] = [
-    "api.powerplatform.com",
-    "api.gov.powerplatform.microsoft.us",
-    "api.high.powerplatform.microsoft.us",
-    "api.appsplatform.us",
-    "api.powerplatform.partner.microsoftonline.cn",
-];
-
-/// The API a profile's tokens are for, read from its scope.
+/// The API a profile's own tokens (its `lcs` slot) are for, read from its scope.
 pub fn service_of(profile: &Profile) -> Service {
     let scope = profile.endpoint().scope.to_ascii_lowercase();
     let host = scope
         .strip_prefix("https://")
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_default();
-    if POWER_PLATFORM_HOSTS.contains(&host) {
+    if CLOUDS.iter().any(|c| c.power_platform_host == host) {
         Service::PowerPlatform
     } else {
         Service::Lcs
     }
 }
 
-/// The audience `--audience` names (`None`: the profile's own).
+/// The audience `--audience` names (`None`: the profile's default one).
 pub fn resolve(profile: &Profile, audience: Option<&str>) -> Result<Target, TargetError> {
-    let has = service_of(profile);
+    let own = service_of(profile);
     let wanted = match audience.map(str::trim) {
-        None | Some("") => has,
-        Some(a) if a.eq_ignore_ascii_case("lcs") => Service::Lcs,
-        Some(a) if a.eq_ignore_ascii_case("powerplatform") => Service::PowerPlatform,
-        Some(other) => return Err(TargetError::Unknown(other.to_string())),
+        None | Some("") => profile.default_audience(),
+        Some(text) => text.parse::<Audience>().map_err(TargetError::Unknown)?,
     };
-    if wanted != has {
-        let (host, scope) = match wanted {
-            Service::PowerPlatform => {
-                let h = power_platform_host(profile);
-                (format!("https://{h}"), format!("https://{h}/.default"))
-            }
-            Service::Lcs => {
-                let info = profile.region.info();
-                let h = info.map_or("https://lcsapi.lcs.dynamics.com", |i| i.api_host);
-                (h.to_string(), crate::region::default_scope(h))
-            }
-        };
-        return Err(TargetError::NotThisProfile {
+    let explicit = audience.is_some_and(|a| !a.trim().is_empty());
+    match wanted {
+        Audience::Lcs if explicit && own == Service::PowerPlatform => Err(TargetError::NotThisProfile {
             profile: profile.name.to_string(),
-            has,
-            wanted,
-            host,
-            scope,
-        });
+            has: own,
+            wanted: Service::Lcs,
+        }),
+        Audience::Lcs => Ok(own_target(profile, own)),
+        Audience::PowerPlatform if own == Service::PowerPlatform => Ok(own_target(profile, own)),
+        Audience::PowerPlatform => Ok(Target {
+            service: Service::PowerPlatform,
+            base: profile
+                .endpoint_for(&Audience::PowerPlatform)
+                .api_host
+                .trim_end_matches('/')
+                .to_string(),
+            audience: Audience::PowerPlatform,
+        }),
+        other => Err(TargetError::Unknown(other.name())),
     }
-    Ok(Target {
-        service: has,
+}
+
+fn own_target(profile: &Profile, service: Service) -> Target {
+    Target {
+        service,
         base: profile.endpoint().api_host.trim_end_matches('/').to_string(),
-    })
+        audience: Audience::Lcs,
+    }
+}
+
+/// For a full URL without `--audience`: the profile's audience whose host the URL is on.
+pub fn resolve_for_url(profile: &Profile, url: &str) -> Option<Target> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    [None, Some("powerplatform")]
+        .into_iter()
+        .filter_map(|a| resolve(profile, a).ok())
+        .find(|t| super::request::check_host(t, &parsed).is_ok())
 }
 
 #[cfg(test)]
@@ -152,6 +142,16 @@ mod tests {
     }
 
     #[test]
+    fn a_full_url_picks_the_audience_whose_host_it_is_on() {
+        let p = profile("region = \"eu\"");
+        let t = resolve_for_url(&p, "https://api.powerplatform.com/environmentmanagement/environments").unwrap();
+        assert_eq!(t.audience, Audience::PowerPlatform);
+        let t = resolve_for_url(&p, "https://lcsapi.eu.lcs.dynamics.com/x").unwrap();
+        assert_eq!(t.audience, Audience::Lcs);
+        assert_eq!(resolve_for_url(&p, "https://lcsapi.lcs.dynamics.com/x"), None);
+    }
+
+    #[test]
     fn a_power_platform_scope_makes_a_power_platform_profile() {
         let p =
             profile("scope = \"https://api.powerplatform.com/.default\"\napi_host = \"https://api.powerplatform.com\"");
@@ -161,14 +161,17 @@ mod tests {
     }
 
     #[test]
-    fn an_lcs_profile_refuses_the_power_platform_audience_and_names_its_cloud_host() {
-        let err = resolve(&profile("region = \"gcc-high\""), Some("powerplatform")).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("https://api.high.powerplatform.microsoft.us/.default"),
-            "{err}"
-        );
+    fn the_power_platform_audience_of_an_lcs_profile_is_its_clouds_host_and_token_slot() {
+        let t = resolve(&profile("region = \"gcc-high\""), Some("powerplatform")).unwrap();
+        assert_eq!(t.base, "https://api.high.powerplatform.microsoft.us");
+        assert_eq!(t.audience, Audience::PowerPlatform);
         let err = resolve(&profile(""), Some("graph")).unwrap_err();
         assert!(matches!(err, TargetError::Unknown(_)));
+        let pp =
+            profile("scope = \"https://api.powerplatform.com/.default\"\napi_host = \"https://api.powerplatform.com\"");
+        assert!(matches!(
+            resolve(&pp, Some("lcs")),
+            Err(TargetError::NotThisProfile { .. })
+        ));
     }
 }

@@ -363,6 +363,7 @@ mod tests {
         let target = Target {
             service: Service::Lcs,
             base: "https://lcsapi.lcs.dynamics.com".into(),
+            audience: crate::audience::Audience::Lcs,
         };
         let values = Placeholders::default();
         let refresh = build(
@@ -406,6 +407,7 @@ mod tests {
         let pp = Target {
             service: Service::PowerPlatform,
             base: "https://api.powerplatform.com".into(),
+            audience: crate::audience::Audience::Lcs,
         };
         let copy = build(
             &pp,

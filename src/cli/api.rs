@@ -91,7 +91,13 @@ pub fn run(ctx: &Ctx, a: &ApiArgs) -> Result<(), Failure> {
     };
     let config = ctx.config()?;
     let profile = ctx.select(&config, name)?.clone();
-    let target = target::resolve(&profile, a.audience.as_deref()).map_err(|e| Failure::usage(e.to_string()))?;
+    let by_url = (a.audience.is_none() && (path.starts_with("https://") || path.starts_with("http://")))
+        .then(|| target::resolve_for_url(&profile, path))
+        .flatten();
+    let target = match by_url {
+        Some(t) => t,
+        None => target::resolve(&profile, a.audience.as_deref()).map_err(|e| Failure::usage(e.to_string()))?,
+    };
     let body = read_input(a.input.as_deref())?;
     let method = a.method.unwrap_or(if body.is_some() || !a.fields.is_empty() {
         Method::Post
@@ -126,6 +132,7 @@ pub fn run(ctx: &Ctx, a: &ApiArgs) -> Result<(), Failure> {
     let mut caller = Caller {
         ctx,
         profile: &profile,
+        audience: target.audience.clone(),
         min_valid: a.min_valid,
         http: http_client(config.settings.http_timeout)?,
         rt: &rt,
@@ -155,6 +162,7 @@ pub fn run(ctx: &Ctx, a: &ApiArgs) -> Result<(), Failure> {
     };
     let mut io = CliWait {
         caller,
+        service: op.service,
         started: Instant::now(),
         tty: std::io::stderr().is_terminal(),
         last_state: String::new(),
@@ -263,6 +271,8 @@ enum SendError {
 struct Caller<'a> {
     ctx: &'a Ctx,
     profile: &'a Profile,
+    /// Whose token every request carries.
+    audience: lcsauth::audience::Audience,
     min_valid: Option<Duration>,
     http: reqwest::Client,
     rt: &'a tokio::runtime::Runtime,
@@ -271,8 +281,15 @@ struct Caller<'a> {
 
 impl Caller<'_> {
     fn send(&self, req: &ApiRequest) -> Result<Answer, SendError> {
-        let (_, issued) = token_cmd::fresh(self.ctx, Some(self.profile.name.as_str()), self.min_valid, false, false)
-            .map_err(SendError::Token)?;
+        let (_, _, issued) = token_cmd::fresh_for(
+            self.ctx,
+            Some(self.profile.name.as_str()),
+            Some(&self.audience),
+            self.min_valid,
+            false,
+            false,
+        )
+        .map_err(SendError::Token)?;
         let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut builder = self
             .http
@@ -493,6 +510,7 @@ fn failure_of(v: &Verdict, target: &Target) -> Failure {
 /// The CLI's side of the wait loop: a fresh token per poll, Ctrl-C, the progress line.
 struct CliWait<'a> {
     caller: Caller<'a>,
+    service: lcsauth::api::Service,
     started: Instant,
     tty: bool,
     last_state: String,
@@ -551,7 +569,7 @@ impl WaitIo for CliWait<'_> {
 
 impl CliWait<'_> {
     fn caller_service(&self) -> lcsauth::api::Service {
-        target::service_of(self.caller.profile)
+        self.service
     }
 
     fn headers(&self) -> Vec<(&'static str, String)> {

@@ -90,6 +90,22 @@ impl fmt::Debug for SimUser {
     }
 }
 
+/// A confidential app registration: the client-credentials grant accepts this secret.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+pub struct SimClientSecret {
+    pub client_id: String,
+    pub secret: String,
+}
+
+impl fmt::Debug for SimClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimClientSecret")
+            .field("client_id", &self.client_id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
 /// Approve every pending device code on its own after some polls.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DeviceAutoApprove {
@@ -146,6 +162,17 @@ pub struct SimConfig {
     pub lcs_operation_outcome: String,
     /// Database Movement operations allowed per environment per rolling 24 hours.
     pub lcs_operations_per_day: u32,
+    /// Resources (the `aud` of access tokens, e.g. `https://api.powerplatform.com`) the app
+    /// registration has consented permissions for; any other answers AADSTS65001. Empty
+    /// consents to every resource.
+    pub consented_resources: Vec<String>,
+    /// When set, the refresh-token grant answers `interaction_required` with this claims
+    /// challenge (JSON text) until a device-code or browser sign-in passes it as `claims`: a
+    /// step-up a Conditional Access policy demands.
+    pub claims_challenge: Option<String>,
+    /// App registrations with a client secret (confidential clients) for the client-credentials
+    /// grant; every other client is public and refused a secret (AADSTS700025).
+    pub client_secrets: Vec<SimClientSecret>,
     /// Group object ids in a `groups` claim of every access token (0 = none). Entra adds one
     /// when the app registration asks for group claims; 320 take a token past 16 KiB.
     pub access_token_groups: usize,
@@ -175,6 +202,9 @@ impl Default for SimConfig {
             lcs_operation_duration: Duration::from_secs(8),
             lcs_operation_outcome: "Completed".to_owned(),
             lcs_operations_per_day: 3,
+            consented_resources: Vec::new(),
+            claims_challenge: None,
+            client_secrets: Vec::new(),
             access_token_groups: 0,
             request_delay: None,
         }

@@ -20,6 +20,7 @@
 mod aadsts;
 mod authorize;
 mod claims;
+mod client_credentials;
 mod config;
 mod control;
 mod dbmovement;
@@ -49,7 +50,7 @@ use std::time::{Duration, SystemTime};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use config::{DeviceAutoApprove, SimConfig, SimUser, demo_config};
+pub use config::{DeviceAutoApprove, SimClientSecret, SimConfig, SimUser, demo_config};
 pub use jwt::claims as token_claims;
 pub use keys::TLS_CA_PEM;
 pub use record::RecordedRequest;

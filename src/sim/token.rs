@@ -79,7 +79,8 @@ pub fn check_client<'f>(shared: &Shared, tenant: &str, form: &'f Fields) -> Resu
             ),
         ));
     }
-    if form.get("client_secret").is_some() || form.get("client_assertion").is_some() {
+    let confidential = super::client_credentials::is_confidential(shared, client_id);
+    if !confidential && (form.get("client_secret").is_some() || form.get("client_assertion").is_some()) {
         return Err(AadError::new(700_025));
     }
     Ok(client_id)
@@ -110,7 +111,7 @@ fn grant(shared: &Shared, tenant: &str, form: &Fields) -> Result<TokenBody, AadE
     let grant_type = form.require("grant_type")?;
     if !matches!(
         grant_type,
-        "password" | "refresh_token" | "authorization_code" | DEVICE_CODE_GRANT
+        "password" | "refresh_token" | "authorization_code" | "client_credentials" | DEVICE_CODE_GRANT
     ) {
         return Err(AadError::with_text(
             70003,
@@ -122,6 +123,7 @@ fn grant(shared: &Shared, tenant: &str, form: &Fields) -> Result<TokenBody, AadE
         "password" => password(shared, tenant, client_id, form),
         "refresh_token" => refresh(shared, tenant, client_id, form),
         "authorization_code" => authorize::redeem(shared, tenant, client_id, form),
+        "client_credentials" => super::client_credentials::redeem(shared, tenant, client_id, form),
         _ => device::redeem(shared, tenant, client_id, form),
     }
 }
@@ -146,6 +148,7 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
     if user.password != password {
         return Err(AadError::new(50126));
     }
+    issue::check_consent(shared, client_id, &scope)?;
     if user.mfa_required {
         return Err(AadError::with_text(
             50076,
@@ -173,6 +176,21 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
 fn refresh(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Result<TokenBody, AadError> {
     let token = form.require("refresh_token")?;
     let scope = parse_scope(form.require("scope")?)?;
+    issue::check_consent(shared, client_id, &scope)?;
+    if let Some(claims) = &shared.config.claims_challenge
+        && !shared.lock().claims_answered
+    {
+        let mut err = AadError::with_text(
+            50076,
+            format!(
+                "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{}'.",
+                scope.resource
+            ),
+        )
+        .error("interaction_required");
+        err.claims = Some(claims.clone());
+        return Err(err);
+    }
     let grant = {
         let mut inner = shared.lock();
         let Some(grant) = inner.refresh.get_mut(token) else {
