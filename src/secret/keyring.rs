@@ -9,6 +9,7 @@
 //! pieces (see [`super::pieces`]).
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use keyring_core::CredentialStore;
 
@@ -131,6 +132,13 @@ impl SecretStore for OsKeyring {
             value,
         )
         .map_err(|e| map_piece_error(backend.name, kind, e))
+    }
+
+    fn set_expiring(&self, profile: &str, kind: SecretKind, value: &Secret, lasts: Duration) -> Result<(), StoreError> {
+        self.set(profile, kind, value)?;
+        let backend = self.backend_for(kind)?;
+        pieces::expire(&StoreEntries(&backend.store), &self.names(profile, kind), lasts)
+            .map_err(|e| map_piece_error(backend.name, kind, e))
     }
 
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError> {

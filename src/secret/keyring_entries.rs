@@ -43,6 +43,22 @@ impl pieces::Entries for StoreEntries<'_> {
         self.entry(user)?.set_secret(bytes)
     }
 
+    #[cfg(target_os = "linux")]
+    fn expire(&self, user: &str, after: std::time::Duration) -> Result<(), EntryError> {
+        let entry = self.entry(user)?;
+        let Some(cred) = entry.as_any().downcast_ref::<linux_keyutils_keyring_store::Cred>() else {
+            return Ok(());
+        };
+        let key = cred
+            .session
+            .search(&cred.description)
+            .map_err(|e| EntryError::PlatformFailure(Box::new(e)))?;
+        // Zero would mean "never"; a key due now goes at once.
+        let secs = usize::try_from(after.as_secs().max(1)).unwrap_or(usize::MAX);
+        key.set_timeout(secs)
+            .map_err(|e| EntryError::PlatformFailure(Box::new(e)))
+    }
+
     fn delete(&self, user: &str) -> Result<bool, EntryError> {
         match self.entry(user)?.delete_credential() {
             Ok(()) => Ok(true),
