@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::real::require;
-use common::{Harness, sim_config};
+use common::{Harness, sim_config, stderr, stdout};
 
 /// `(description, timeout column)` of each key in `/proc/keys` whose description names
 /// `profile`'s `what` (for example `access_token`), pieces included.
@@ -123,4 +123,102 @@ fn a_renamed_profile_keeps_its_access_token_timeout() {
         .args(["logout", &to, "--forget-password"])
         .assert()
         .success();
+}
+
+fn secret_tool(args: &[&str], stdin: Option<&str>) -> String {
+    let mut cmd = assert_cmd::Command::new("secret-tool");
+    cmd.args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input.to_string());
+    }
+    let out = cmd.assert().success();
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+#[test]
+fn another_programs_item_matching_a_keyring_entry_leaves_token_and_login_working_and_doctor_names_it() {
+    use lcsauth::secret::{SecretKind, entry_user, namespace_for};
+    let ready = common::real::secret_service_running() && common::real::has_command("secret-tool");
+    if !require(ready, "a Secret Service and secret-tool (libsecret-tools)") {
+        return;
+    }
+    let h = Harness::new(sim_config());
+    h.add_profile(&["--remember-password"]);
+    let ss = |args: &[&str]| {
+        let mut cmd = h.cmd();
+        cmd.env("LCSAUTH_KEYRING", "secret-service").args(args);
+        cmd
+    };
+    ss(&["login", &h.name, "--password-stdin"])
+        .write_stdin(format!("{}\n", common::PASSWORD))
+        .assert()
+        .success();
+    let ns = namespace_for(h.config_dir());
+    let users: Vec<String> = [SecretKind::RefreshToken, SecretKind::Password]
+        .into_iter()
+        .map(|kind| entry_user(&h.name, kind, Some(&ns)))
+        .collect();
+    // Another program stores its own items under the same service and username (plus an
+    // attribute of its own, so the Secret Service keeps both).
+    for user in &users {
+        secret_tool(
+            &[
+                "store",
+                "--label",
+                "other program",
+                "service",
+                "lcsauth",
+                "username",
+                user,
+                "application",
+                "other",
+            ],
+            Some("not-lcsauths-secret"),
+        );
+        let found = secret_tool(&["search", "--all", "service", "lcsauth", "username", user], None);
+        assert_eq!(found.matches("[/").count(), 2, "no conflict was set up: {found}");
+    }
+
+    let refreshed = ss(&["token", &h.name, "--force"]).assert().success();
+    assert_eq!(stdout(&refreshed).trim_end(), h.sim.last_access_token().unwrap());
+    let reqs = h.token_requests();
+    assert_eq!(reqs.last().unwrap().field("grant_type"), Some("refresh_token"));
+    assert_eq!(
+        reqs.last().unwrap().field("refresh_token"),
+        h.sim.issued_refresh_tokens().first().map(String::as_str),
+        "lcsauth read its own refresh token, not the other program's"
+    );
+    ss(&["login", &h.name, "--password-stdin"])
+        .write_stdin(format!("{}\n", common::PASSWORD))
+        .assert()
+        .success();
+    // The remembered password is lcsauth's own: a sign-in with it works.
+    ss(&["logout", &h.name]).assert().success();
+    ss(&["login", &h.name]).assert().success();
+    assert_eq!(
+        h.token_requests().last().unwrap().field("password"),
+        Some(common::PASSWORD)
+    );
+
+    let doctor = ss(&["doctor"]).assert();
+    let report = stdout(&doctor) + &stderr(&doctor);
+    for user in &users {
+        assert!(
+            report.contains("keyring conflict") && report.contains(user.as_str()),
+            "{report}"
+        );
+    }
+    // The other program's items are untouched.
+    for user in &users {
+        let theirs = secret_tool(
+            &["lookup", "service", "lcsauth", "username", user, "application", "other"],
+            None,
+        );
+        assert_eq!(theirs.trim_end(), "not-lcsauths-secret");
+        secret_tool(
+            &["clear", "service", "lcsauth", "username", user, "application", "other"],
+            None,
+        );
+    }
+    ss(&["logout", &h.name, "--forget-password"]).assert().success();
 }

@@ -163,6 +163,11 @@ pub trait SecretStore: Send + Sync {
     fn persistence_note(&self) -> Option<String> {
         None
     }
+    /// For `doctor`: entries of `profile` that more than one item in the store matches.
+    fn conflicts(&self, profile: &str) -> Vec<String> {
+        let _ = profile;
+        Vec::new()
+    }
 }
 
 /// The keyring user field for a profile's secret: `<profile>/<kind>`, plus `@<namespace>` when
