@@ -222,3 +222,25 @@ fn another_programs_item_matching_a_keyring_entry_leaves_token_and_login_working
     }
     ss(&["logout", &h.name, "--forget-password"]).assert().success();
 }
+
+/// A guard: this held before the conflict handling too.
+#[test]
+fn a_password_is_not_sent_when_the_keyring_that_would_keep_the_answer_cannot_be_reached() {
+    use common::hostile::{Hostile, Reply, Victim, err};
+    let ep = Hostile::start(vec![Reply::token("AT-1", Some("RT-1"))]);
+    let v = Victim::new(ep.clone(), &["--remember-password"]);
+    let a = v
+        .cmd()
+        .env("LCSAUTH_KEYRING", "secret-service")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/lcsauth-test-bus")
+        .args(["login", &v.name, "--password-stdin"])
+        .write_stdin(format!("{}\n", common::PASSWORD))
+        .assert()
+        .code(5);
+    assert!(err(&a).contains("Secret Service"), "{}", err(&a));
+    assert!(
+        ep.seen().is_empty(),
+        "the password was sent: {} requests",
+        ep.seen().len()
+    );
+}
