@@ -74,6 +74,7 @@ fn broker(dir: &std::path::Path, store: Arc<MemoryStore>) -> Broker {
             attempts: 1,
             ..RetryPolicy::default()
         },
+        ..NetSettings::default()
     };
     Broker::new(ConfigDir::new(dir), store, net)
 }
