@@ -74,7 +74,7 @@ fn broker(dir: &std::path::Path, store: Arc<MemoryStore>) -> Broker {
             attempts: 1,
             ..RetryPolicy::default()
         },
-        lock_wait: None,
+        ..NetSettings::default()
     };
     Broker::new(ConfigDir::new(dir), store, net)
 }
