@@ -198,7 +198,7 @@ fn completion_offers_profile_names_regions_and_flows_in_every_shell() {
 #[test]
 fn every_command_has_an_example_and_add_shows_its_required_options() {
     let h = Harness::new(sim_config());
-    let commands: [&[&str]; 17] = [
+    let commands: [&[&str]; 18] = [
         &["profile", "add"],
         &["profile", "list"],
         &["profile", "show"],
@@ -212,6 +212,7 @@ fn every_command_has_an_example_and_add_shows_its_required_options() {
         &["logout"],
         &["exec"],
         &["probe"],
+        &["api"],
         &["doctor"],
         &["regions"],
         &["completions"],

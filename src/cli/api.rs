@@ -25,7 +25,7 @@ use super::{Ctx, complete, human_duration, runtime, token_cmd};
 pub struct ApiArgs {
     /// [NAME] PATH: an optional profile, then a path such as
     /// /databasemovement/v1/databases/project/{projectId} or an https:// URL on the profile's API host
-    #[arg(required = true, num_args = 1..=2, value_name = "NAME] [PATH", add = ArgValueCandidates::new(complete::profile_names))]
+    #[arg(required = true, num_args = 1..=2, value_names = ["NAME|PATH", "PATH"], add = ArgValueCandidates::new(complete::profile_names))]
     pub args: Vec<String>,
     /// The HTTP method (default: GET, or POST when -f or --input gives a body)
     #[arg(short = 'X', long = "method", value_name = "METHOD")]
