@@ -118,10 +118,19 @@ pub fn profiles(config: &Config) -> Vec<Finding> {
     out
 }
 
-/// Writes, reads back and deletes a throwaway entry in the keyring.
+/// The size of the doctor's probe secret: an access token with many group claims. On Windows
+/// it takes seven Credential Manager entries, so the check covers secrets kept in pieces.
+const PROBE_BYTES: usize = 16 * 1024;
+
+/// Writes, reads back and deletes a throwaway secret of real size in the keyring.
 pub fn keyring(store: &dyn SecretStore) -> Finding {
     let probe = "lcsauth-doctor-probe";
-    let value = Secret::new(format!("doctor-{}", uuid::Uuid::new_v4()));
+    let mut text = format!("doctor-{}-", uuid::Uuid::new_v4());
+    while text.len() < PROBE_BYTES {
+        text.push_str(&uuid::Uuid::new_v4().simple().to_string());
+    }
+    text.truncate(PROBE_BYTES);
+    let value = Secret::new(text);
     let result = store
         .set(probe, SecretKind::RefreshToken, &value)
         .and_then(|()| store.get(probe, SecretKind::RefreshToken))
@@ -136,7 +145,11 @@ pub fn keyring(store: &dyn SecretStore) -> Finding {
             Finding::new(
                 "keyring",
                 level,
-                format!("{} stores, reads and deletes secrets{note}", store.describe()),
+                format!(
+                    "{} stores, reads and deletes a {} KiB secret{note}",
+                    store.describe(),
+                    PROBE_BYTES / 1024
+                ),
                 None,
             )
         }
@@ -159,7 +172,9 @@ pub fn clipboard(terminal: bool) -> Vec<Finding> {
             Ok(_) => out.push(Finding::new(
                 "clipboard",
                 Level::Ok,
-                if wayland {
+                if cfg!(target_os = "windows") {
+                    "Windows clipboard reachable"
+                } else if wayland {
                     "Wayland session (served through XWayland)"
                 } else {
                     "system clipboard reachable"
@@ -169,8 +184,16 @@ pub fn clipboard(terminal: bool) -> Vec<Finding> {
             Err(e) => out.push(Finding::new(
                 "clipboard",
                 Level::Fail,
-                format!("a display is set but the clipboard is not reachable: {e}"),
-                Some("check DISPLAY / WAYLAND_DISPLAY, or unset them to use OSC 52".into()),
+                if cfg!(target_os = "windows") {
+                    format!("the Windows clipboard is not reachable: {e}")
+                } else {
+                    format!("a display is set but the clipboard is not reachable: {e}")
+                },
+                Some(if cfg!(target_os = "windows") {
+                    "another program may hold the clipboard open; close it and try again".into()
+                } else {
+                    "check DISPLAY / WAYLAND_DISPLAY, or unset them to use OSC 52".into()
+                }),
             )),
         }
     } else if terminal {

@@ -5,13 +5,16 @@
 //! short-lived access token goes to the kernel keyring (keyutils) instead: reading it costs
 //! microseconds, while a Secret Service call costs a D-Bus session (10–25 ms), which is more than
 //! the whole budget of a cached `lcsauth token`. Stores are opened lazily so commands that need
-//! no secret never touch the keyring.
+//! no secret never touch the keyring. A secret larger than one entry of its store is kept in
+//! pieces (see [`super::pieces`]).
 
 use std::sync::{Arc, OnceLock};
 
-use keyring_core::{CredentialStore, Entry};
+use keyring_core::CredentialStore;
 
-use super::{SERVICE, Secret, SecretKind, SecretStore, StoreError, entry_user};
+use super::keyring_entries::{SecretNames, StoreEntries};
+use super::pieces::{self, EntryLimit, PieceError};
+use super::{Secret, SecretKind, SecretStore, StoreError, check_size};
 
 /// Which persistent store to use: `LCSAUTH_KEYRING=auto|secret-service|keyutils`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +44,16 @@ struct Backend {
     store: Arc<CredentialStore>,
     name: &'static str,
     note: Option<String>,
+    /// How much one entry holds.
+    limit: EntryLimit,
 }
+
+/// Windows' `CRED_MAX_CREDENTIAL_BLOB_SIZE`: 2,560 bytes per credential, text as UTF-16.
+#[cfg_attr(not(target_os = "windows"), allow(dead_code))]
+const CREDENTIAL_MANAGER_LIMIT: EntryLimit = EntryLimit::Utf16Bytes(2560);
+/// The kernel's limit on the payload of a `user` key.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+const KEYUTILS_LIMIT: EntryLimit = EntryLimit::Bytes(32767);
 
 /// The real keyring: a persistent store for long-lived secrets and, on Linux, the kernel keyring
 /// as the home of the access token.
@@ -77,9 +89,12 @@ impl OsKeyring {
         self.cache.get_or_init(open_keyutils).as_ref().map_err(clone_error)
     }
 
-    fn entry(&self, backend: &Backend, profile: &str, kind: SecretKind) -> Result<Entry, StoreError> {
-        let user = entry_user(profile, kind, self.namespace.as_deref());
-        Entry::new_in_store(&backend.store, SERVICE, &user).map_err(|e| map_error(backend.name, e))
+    fn names<'a>(&'a self, profile: &'a str, kind: SecretKind) -> SecretNames<'a> {
+        SecretNames {
+            profile,
+            kind,
+            namespace: self.namespace.as_deref(),
+        }
     }
 
     /// Opens the persistent store now and says which one answered (for `doctor` and messages).
@@ -102,27 +117,26 @@ impl SecretStore for OsKeyring {
 
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, StoreError> {
         let backend = self.backend_for(kind)?;
-        let entry = self.entry(backend, profile, kind)?;
-        match entry.get_password() {
-            Ok(value) => Ok(Some(Secret::new(value))),
-            Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_error(backend.name, e)),
-        }
+        pieces::read(&StoreEntries(&backend.store), &self.names(profile, kind))
+            .map_err(|e| map_piece_error(backend.name, kind, e))
     }
 
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), StoreError> {
         let backend = self.backend_for(kind)?;
-        self.entry(backend, profile, kind)?
-            .set_password(value.expose())
-            .map_err(|e| map_error(backend.name, e))
+        check_size(backend.name, kind, value)?;
+        pieces::write(
+            &StoreEntries(&backend.store),
+            &self.names(profile, kind),
+            backend.limit,
+            value,
+        )
+        .map_err(|e| map_piece_error(backend.name, kind, e))
     }
 
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError> {
         let backend = self.backend_for(kind)?;
-        match self.entry(backend, profile, kind)?.delete_credential() {
-            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_error(backend.name, e)),
-        }
+        pieces::remove(&StoreEntries(&backend.store), &self.names(profile, kind), backend.limit)
+            .map_err(|e| map_piece_error(backend.name, kind, e))
     }
 
     fn check(&self) -> Result<(), StoreError> {
@@ -150,6 +164,43 @@ fn clone_error(e: &StoreError) -> StoreError {
             backend,
             reason: reason.clone(),
         },
+        StoreError::TooLarge {
+            backend,
+            what,
+            bytes,
+            limit,
+        } => StoreError::TooLarge {
+            backend,
+            what,
+            bytes: *bytes,
+            limit: *limit,
+        },
+    }
+}
+
+fn map_piece_error(backend: &'static str, kind: SecretKind, e: PieceError) -> StoreError {
+    match e {
+        PieceError::Store(e) => map_error(backend, e),
+        PieceError::TooLarge { bytes, limit } => StoreError::TooLarge {
+            backend,
+            what: kind.noun(),
+            bytes,
+            limit,
+        },
+        PieceError::Incomplete(why) => StoreError::Failed {
+            backend,
+            reason: format!(
+                "the stored {} is incomplete ({why}); run `lcsauth logout` to reset it",
+                kind.noun()
+            ),
+        },
+        PieceError::Reserved => StoreError::Failed {
+            backend,
+            reason: format!(
+                "a {} cannot begin with the text lcsauth uses to mark a secret kept in pieces",
+                kind.noun()
+            ),
+        },
     }
 }
 
@@ -164,6 +215,16 @@ fn map_error(backend: &'static str, e: keyring_core::Error) -> StoreError {
             backend,
             reason: inner.to_string(),
             fix: "unlock the keyring (log in to a desktop session, or `gnome-keyring-daemon --unlock`)",
+        },
+        K::PlatformFailure(inner) if is_quota(inner.as_ref()) => StoreError::Unavailable {
+            backend,
+            reason: "the kernel keyring's quota for this user is full (kernel.keys.maxbytes, 20000 bytes by default)"
+                .into(),
+            fix: "raise it (`sysctl -w kernel.keys.maxbytes=200000`), or run a Secret Service so only the access token stays in the kernel keyring",
+        },
+        K::TooLong(what, limit) => StoreError::Failed {
+            backend,
+            reason: format!("the {what} is longer than the keyring's limit of {limit}"),
         },
         K::PlatformFailure(inner) => StoreError::Unavailable {
             backend,
@@ -186,6 +247,22 @@ fn map_error(backend: &'static str, e: keyring_core::Error) -> StoreError {
     }
 }
 
+/// Whether the kernel refused a key because the user's keyring quota is used up.
+fn is_quota(e: &(dyn std::error::Error + 'static)) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        matches!(
+            e.downcast_ref::<linux_keyutils::KeyError>(),
+            Some(linux_keyutils::KeyError::QuotaExceeded)
+        )
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = e;
+        false
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn open_persistent(choice: KeyringChoice) -> Result<Backend, StoreError> {
     if choice == KeyringChoice::Keyutils {
@@ -199,6 +276,7 @@ fn open_persistent(choice: KeyringChoice) -> Result<Backend, StoreError> {
             store,
             name: "Secret Service",
             note: None,
+            limit: EntryLimit::None,
         }),
         Err(e) if choice == KeyringChoice::Auto => {
             let reason = map_error("Secret Service", e).to_string();
@@ -226,6 +304,7 @@ fn open_keyutils() -> Result<Backend, StoreError> {
             store,
             name: "kernel keyutils",
             note: None,
+            limit: KEYUTILS_LIMIT,
         })
         .map_err(|e| map_error("kernel keyutils", e))
 }
@@ -237,6 +316,7 @@ fn open_persistent(_: KeyringChoice) -> Result<Backend, StoreError> {
             store,
             name: "macOS Keychain",
             note: None,
+            limit: EntryLimit::None,
         })
         .map_err(|e| map_error("macOS Keychain", e))
 }
@@ -248,6 +328,7 @@ fn open_persistent(_: KeyringChoice) -> Result<Backend, StoreError> {
             store,
             name: "Windows Credential Manager",
             note: None,
+            limit: CREDENTIAL_MANAGER_LIMIT,
         })
         .map_err(|e| map_error("Windows Credential Manager", e))
 }

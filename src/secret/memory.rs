@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-use super::{Secret, SecretKind, SecretStore, StoreError};
+use super::{Secret, SecretKind, SecretStore, StoreError, check_size};
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -54,6 +54,7 @@ impl SecretStore for MemoryStore {
 
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), StoreError> {
         self.failing()?;
+        check_size("memory", kind, value)?;
         let mut map = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         map.insert((profile.to_string(), kind), value.clone());
         Ok(())

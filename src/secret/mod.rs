@@ -2,10 +2,13 @@
 //!
 //! `Secret` masks itself in `Debug` and `Display`; the raw text is reachable only through
 //! [`Secret::expose`], which is easy to grep for. `SecretStore` is the one door to the OS keyring;
-//! [`keyring`] holds the real stores and [`memory`] the in-memory double.
+//! [`keyring`] holds the real stores and [`memory`] the in-memory double; [`pieces`] keeps a
+//! secret larger than one keyring entry across several.
 
 pub mod keyring;
+mod keyring_entries;
 pub mod memory;
+pub mod pieces;
 
 use std::fmt;
 
@@ -62,6 +65,15 @@ impl SecretKind {
         }
     }
 
+    /// The name used in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::RefreshToken => "refresh token",
+            Self::AccessToken => "access token",
+        }
+    }
+
     /// Long-lived secrets belong in the persistent store; the access token may live in a cache.
     pub fn is_long_lived(self) -> bool {
         !matches!(self, Self::AccessToken)
@@ -70,6 +82,25 @@ impl SecretKind {
 
 /// The keyring service name every entry is filed under.
 pub const SERVICE: &str = "lcsauth";
+
+/// The largest secret lcsauth keeps: 64 KiB, four times the 16 KiB an access token with many
+/// group claims reaches (and more than most servers accept in a header). A larger value is
+/// refused, never cut.
+pub const MAX_SECRET_BYTES: usize = 64 * 1024;
+
+/// Refuses a value larger than [`MAX_SECRET_BYTES`], naming the limit.
+pub fn check_size(backend: &'static str, kind: SecretKind, value: &Secret) -> Result<(), StoreError> {
+    let bytes = value.expose().len();
+    if bytes > MAX_SECRET_BYTES {
+        return Err(StoreError::TooLarge {
+            backend,
+            what: kind.noun(),
+            bytes,
+            limit: MAX_SECRET_BYTES,
+        });
+    }
+    Ok(())
+}
 
 /// Why a secret could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +119,15 @@ pub enum StoreError {
     },
     #[error("the {backend} keyring failed: {reason}")]
     Failed { backend: &'static str, reason: String },
+    #[error(
+        "the {what} is {bytes} bytes, more than the {limit} bytes lcsauth keeps in the {backend} keyring; nothing was stored"
+    )]
+    TooLarge {
+        backend: &'static str,
+        what: &'static str,
+        bytes: usize,
+        limit: usize,
+    },
 }
 
 impl StoreError {
@@ -95,7 +135,7 @@ impl StoreError {
     pub fn fix(&self) -> Option<&'static str> {
         match self {
             Self::Unavailable { fix, .. } | Self::Denied { fix, .. } => Some(fix),
-            Self::Failed { .. } => None,
+            Self::Failed { .. } | Self::TooLarge { .. } => None,
         }
     }
 }
@@ -125,6 +165,15 @@ pub fn entry_user(profile: &str, kind: SecretKind, namespace: Option<&str>) -> S
     match namespace {
         Some(ns) => format!("{profile}/{}@{ns}", kind.label()),
         None => format!("{profile}/{}", kind.label()),
+    }
+}
+
+/// The keyring user field of piece `index` in slot `slot` of a secret too large for one entry
+/// (see [`pieces`]): `<profile>/<kind>#<slot><index>`, namespaced like [`entry_user`].
+pub fn piece_user(profile: &str, kind: SecretKind, namespace: Option<&str>, slot: char, index: usize) -> String {
+    match namespace {
+        Some(ns) => format!("{profile}/{}#{slot}{index}@{ns}", kind.label()),
+        None => format!("{profile}/{}#{slot}{index}", kind.label()),
     }
 }
 

@@ -139,6 +139,9 @@ pub struct SimConfig {
     pub lcs_member_projects: Vec<u64>,
     /// When set, LCS accepts only access tokens with this `aud`.
     pub lcs_audience: Option<String>,
+    /// Group object ids in a `groups` claim of every access token (0 = none). Entra adds one
+    /// when the app registration asks for group claims; 320 take a token past 16 KiB.
+    pub access_token_groups: usize,
     /// Wait this long before answering every token, device-code, authorize
     /// and LCS request.
     #[serde(with = "duration_serde::option")]
@@ -162,6 +165,7 @@ impl Default for SimConfig {
             auto_approve_user: None,
             lcs_member_projects: vec![1_234_567],
             lcs_audience: None,
+            access_token_groups: 0,
             request_delay: None,
         }
     }
@@ -196,6 +200,13 @@ impl SimConfig {
     #[must_use]
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.access_token_lifetime = lifetime;
+        self
+    }
+
+    /// Access tokens with `n` group claims (320 take one past 16 KiB).
+    #[must_use]
+    pub fn groups(mut self, n: usize) -> Self {
+        self.access_token_groups = n;
         self
     }
 

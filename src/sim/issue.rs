@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::aadsts::AadError;
+use super::claims::AccessClaims;
 use super::config::SimUser;
 use super::jwt;
 use super::state::{AccessInfo, RefreshGrant, Shared};
@@ -157,27 +158,19 @@ pub fn issue(shared: &Shared, grant: &Grant<'_>) -> TokenBody {
     let expires_in = lifetime(shared);
     let iat = jiff::Timestamp::now().as_second();
     let exp = iat + i64::try_from(expires_in).unwrap_or(i64::MAX / 2);
-    let access_claims = json!({
-        "aud": grant.scope.resource,
-        "iss": format!("https://sts.windows.net/{tid}/"),
-        "iat": iat,
-        "nbf": iat,
-        "exp": exp,
-        "acr": "1",
-        "amr": grant.amr,
-        "appid": grant.client_id,
-        "appidacr": "0",
-        "ipaddr": "127.0.0.1",
-        "name": user.name(),
-        "oid": oid,
-        "scp": "user_impersonation",
-        "sub": sub,
-        "tid": tid,
-        "unique_name": user.username,
-        "upn": user.username,
-        "uti": jwt::random_b64(16),
-        "ver": "1.0",
-    });
+    let access_claims = AccessClaims {
+        user,
+        tid: &tid,
+        oid: &oid,
+        sub: &sub,
+        aud: &grant.scope.resource,
+        client_id: grant.client_id,
+        amr: &grant.amr,
+        iat,
+        exp,
+        groups: shared.config.access_token_groups,
+    }
+    .to_json();
     let access_token = jwt::encode(&access_claims);
     let id_token = grant.scope.openid.then(|| {
         let mut claims = json!({

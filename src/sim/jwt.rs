@@ -80,9 +80,9 @@ pub fn claims(token: &str) -> Option<Value> {
     decode(token).map(|(_, claims)| claims)
 }
 
-/// An opaque refresh token in Entra's style (`0.A…`, around 1 KB).
+/// An opaque refresh token in Entra's style (`0.A…`, around 1,500 characters).
 pub fn refresh_token() -> String {
-    format!("0.AXoA{}", random_b64(720))
+    format!("0.AXoA{}", random_b64(1120))
 }
 
 /// An opaque device code.

@@ -19,6 +19,7 @@
 
 mod aadsts;
 mod authorize;
+mod claims;
 mod config;
 mod control;
 mod device;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the downloadable binaries into dist/: x86_64 Linux and x86_64 Windows, each named with
+# the version, plus SHA256SUMS.
+#
+#   scripts/release.sh            # needs rustup's x86_64-pc-windows-gnu target and mingw-w64
+#                                 # (apt-get install gcc-mingw-w64-x86-64), as .ci/run sets up
+#
+# The Linux binary links glibc dynamically; built on Debian 12 it asks for glibc 2.34 or newer
+# (`objdump -T` shows GLIBC_2.34 as its newest symbol version). The Windows binary is built with mingw-w64 and needs
+# Windows 10 / Server 2016 or later, as every Rust program does.
+#
+# macOS binaries are not cross-built (Apple's SDK only ships with Xcode). On a Mac:
+#   rustup target add aarch64-apple-darwin x86_64-apple-darwin
+#   cargo build --release --locked --target aarch64-apple-darwin
+#   cargo build --release --locked --target x86_64-apple-darwin
+#   lipo -create -output lcsauth-$VERSION-macos-universal \
+#     target/aarch64-apple-darwin/release/lcsauth target/x86_64-apple-darwin/release/lcsauth
+#   shasum -a 256 lcsauth-$VERSION-macos-universal >> SHA256SUMS
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
+[ -n "$VERSION" ] || { echo "no version in Cargo.toml" >&2; exit 1; }
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+DIST=dist
+export CARGO_PROFILE_RELEASE_STRIP=true   # symbols make up most of an unstripped binary
+
+rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+command -v x86_64-w64-mingw32-gcc >/dev/null || {
+  echo "x86_64-w64-mingw32-gcc is missing: apt-get install gcc-mingw-w64-x86-64" >&2
+  exit 1
+}
+
+cargo build --release --locked --bin lcsauth --target x86_64-unknown-linux-gnu
+cargo build --release --locked --bin lcsauth --target x86_64-pc-windows-gnu
+
+rm -rf "$DIST" && mkdir -p "$DIST"
+cp "$TARGET_DIR/x86_64-unknown-linux-gnu/release/lcsauth" "$DIST/lcsauth-$VERSION-x86_64-linux"
+cp "$TARGET_DIR/x86_64-pc-windows-gnu/release/lcsauth.exe" "$DIST/lcsauth-$VERSION-x86_64-windows.exe"
+(cd "$DIST" && sha256sum lcsauth-"$VERSION"-* > SHA256SUMS)
+
+echo "built in $DIST/:"
+(cd "$DIST" && ls -l lcsauth-"$VERSION"-* && cat SHA256SUMS)
