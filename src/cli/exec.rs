@@ -7,8 +7,9 @@ use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
-use super::report::{Exit, Failure};
-use super::{Ctx, token_cmd};
+use super::token_cmd;
+use crate::front::Ctx;
+use crate::front::failure::{Exit, Failure};
 
 /// Set in the child so a nested `lcsauth exec` can refuse.
 pub const MARKER: &str = "LCSAUTH_EXEC_PROFILE";
