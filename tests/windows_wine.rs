@@ -370,7 +370,10 @@ fn doctor_under_wine_finds_the_credential_manager_the_clipboard_and_the_windows_
 
     let completions = wine.ok(&["completions", "powershell"], None);
     assert!(completions.contains("Register-ArgumentCompleter"), "{completions}");
-    assert!(completions.contains("'lcsauth'"), "{completions}");
+    // The registration asks the Windows binary itself for candidates, by its Windows path.
+    assert!(completions.contains("-CommandName lcsauth"), "{completions}");
+    assert!(completions.contains(r"\\lcsauth.exe"), "{completions}");
+    assert!(completions.contains(r#"$env:COMPLETE = "powershell""#), "{completions}");
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
