@@ -110,6 +110,28 @@ impl FileLock {
         Ok(Self { file })
     }
 
+    /// Takes the lock, waiting at most `limit` for another process to release it; `on_wait`
+    /// is called once if it has to wait, so the user learns what lcsauth is waiting for.
+    pub fn acquire_within(path: &Path, limit: std::time::Duration, on_wait: impl FnOnce()) -> io::Result<Self> {
+        if let Some(lock) = Self::try_acquire(path)? {
+            return Ok(lock);
+        }
+        on_wait();
+        let end = std::time::Instant::now() + limit;
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if let Some(lock) = Self::try_acquire(path)? {
+                return Ok(lock);
+            }
+            if std::time::Instant::now() >= end {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("another process has held it for more than {}s", limit.as_secs()),
+                ));
+            }
+        }
+    }
+
     /// Takes the lock if it is free; `None` if another process holds it.
     pub fn try_acquire(path: &Path) -> io::Result<Option<Self>> {
         let file = open_lock_file(path)?;
@@ -136,7 +158,9 @@ fn open_lock_file(path: &Path) -> io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        // A symlink planted where the lock goes is refused (ELOOP), never followed to a file
+        // of someone else's choosing.
+        options.mode(0o600).custom_flags(nix::libc::O_NOFOLLOW);
     }
     options.open(path)
 }

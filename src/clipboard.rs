@@ -67,6 +67,12 @@ pub fn serve(text: &Secret, clear_after: Duration, ready: impl FnOnce()) -> Resu
             .exclude_from_history()
             .wait_until(deadline)
             .text(text.expose());
+        if Instant::now() < deadline {
+            // Another owner took the selection before the deadline: a later copy (perhaps of
+            // the very same token) now owns it and clears it on its own schedule. Clearing
+            // here would wipe that copy.
+            return Ok(Served::Replaced);
+        }
     }
     #[cfg(not(all(unix, not(target_os = "macos"))))]
     {

@@ -39,6 +39,28 @@ impl Finding {
     }
 }
 
+/// Whether another user could change the config directory (and so redirect a sign-in).
+pub fn trust(dir: &crate::paths::ConfigDir) -> Finding {
+    match crate::trust::check(dir) {
+        Ok(()) => Finding::new(
+            "config permissions",
+            Level::Ok,
+            format!("{} and its files are yours alone", dir.root().display()),
+            None,
+        ),
+        Err(e) => Finding::new(
+            "config permissions",
+            Level::Fail,
+            format!(
+                "{} is {}; lcsauth signs in nowhere until this is fixed",
+                e.path.display(),
+                e.why
+            ),
+            Some(e.fix),
+        ),
+    }
+}
+
 /// Skew beyond which token lifetimes shown and checked locally are wrong enough to matter.
 const SKEW_WARN: Duration = Duration::from_secs(60);
 const SKEW_FAIL: Duration = Duration::from_secs(300);

@@ -144,9 +144,24 @@ pub async fn probe(api_host: &str, project_id: &str, token: &Secret, timeout: Du
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body = response.bytes().await.unwrap_or_default();
+    // At most 1 MiB: a probe answer is a page of environments, and a hostile or broken host
+    // must not make lcsauth hold gigabytes.
+    let mut response = response;
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        if body.len() + chunk.len() > MAX_PROBE_BODY {
+            return Ok(Verdict::Unexpected {
+                status,
+                detail: "the answer is larger than 1 MiB".into(),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(interpret(status, retry_after, &body))
 }
+
+/// The largest probe answer read.
+pub const MAX_PROBE_BODY: usize = 1024 * 1024;
 
 /// Reads an LCS answer. Every answer is HTTP 200 with an envelope unless authentication failed.
 pub fn interpret(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Verdict {

@@ -10,11 +10,14 @@ pub mod clipboard;
 pub mod diagnose;
 pub mod doctor;
 pub mod entra;
+pub mod hygiene;
 pub mod lcs;
 pub mod paths;
 pub mod profile;
 pub mod region;
+pub mod sanitize;
 pub mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod token;
+pub mod trust;

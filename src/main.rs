@@ -13,10 +13,15 @@ use cli::args::{Cli, Command};
 fn main() -> ExitCode {
     // Only when the shell asks for completions (its variable is set); otherwise a no-op.
     cli::complete::answer_if_asked();
+    // Before any secret is read: a crash must not write one to a core file.
+    let hygiene = lcsauth::hygiene::no_core_dumps();
     let args = Cli::parse();
     // Log lines on stderr would land in the middle of the terminal UI's screen.
     if args.command.as_ref().is_some_and(|c| !matches!(c, Command::Demo)) {
         init_logging();
+    }
+    if let Err(e) = hygiene {
+        tracing::debug!(reason = %e, "core dumps could not be disabled");
     }
     let result = match args.command {
         None => tui::run(),

@@ -69,40 +69,55 @@ aadsts_cases! {
     loop_detected_50196_waits: 50196 => ["loop"];
 }
 
+// Retries are for the refresh token: a password grant is sent again only when it never
+// reached a server (tests/promises_refusals.rs).
 #[test]
 fn throttled_429_with_retry_after_is_retried_then_succeeds() {
     let h = Harness::new(sim_config());
     h.add_profile(&[]);
+    h.login().success();
     h.sim.script(Endpoint::Token, Scripted::too_many_requests(1));
     let started = std::time::Instant::now();
-    h.login().success();
+    h.token(&["--force"]).success();
     assert!(
         started.elapsed() >= std::time::Duration::from_millis(900),
         "Retry-After was honoured"
     );
-    assert_eq!(h.token_requests().len(), 2);
+    assert_eq!(h.token_requests().len(), 3);
 }
 
 #[test]
 fn unavailable_503_twice_is_retried_then_succeeds() {
     let h = Harness::new(sim_config());
     h.add_profile(&[]);
+    h.login().success();
     h.sim.script(Endpoint::Token, Scripted::service_unavailable(Some(0)));
     h.sim.script(Endpoint::Token, Scripted::service_unavailable(None));
-    h.login().success();
-    assert_eq!(h.token_requests().len(), 3);
+    h.token(&["--force"]).success();
+    assert_eq!(h.token_requests().len(), 4);
 }
 
 #[test]
 fn persistent_503_gives_up_with_the_unavailable_exit_code() {
     let h = Harness::new(sim_config());
     h.add_profile(&[]);
+    h.login().success();
     for _ in 0..6 {
         h.sim.script(Endpoint::Token, Scripted::service_unavailable(Some(0)));
     }
+    let err = stderr(&h.token(&["--force"]).code(4));
+    assert!(err.contains("unavailable (HTTP 503)"), "{err}");
+    assert_eq!(h.token_requests().len(), 5, "bounded: four attempts after the sign-in");
+}
+
+#[test]
+fn a_503_on_the_password_grant_is_not_retried() {
+    let h = Harness::new(sim_config());
+    h.add_profile(&[]);
+    h.sim.script(Endpoint::Token, Scripted::service_unavailable(Some(0)));
     let err = stderr(&h.login().code(4));
     assert!(err.contains("unavailable (HTTP 503)"), "{err}");
-    assert_eq!(h.token_requests().len(), 4, "bounded: four attempts");
+    assert_eq!(h.token_requests().len(), 1, "a password is not sent twice");
 }
 
 #[test]

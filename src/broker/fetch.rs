@@ -4,7 +4,8 @@
 use jiff::Timestamp;
 
 use super::{
-    Broker, BrokerError, Grant, Issued, LastError, ProfileState, RefreshMeta, TokenMeta, blocking, interactive,
+    Broker, BrokerError, Grant, Issued, LastError, PasswordRefused, ProfileState, RefreshMeta, TokenMeta, blocking,
+    interactive, refuses_password,
 };
 use super::{Prompt, Source};
 use crate::entra::{EntraError, TokenResponse};
@@ -25,6 +26,8 @@ impl Broker {
         let name = profile.name.as_str();
         let ep = profile.endpoint();
         let mut warnings = Vec::new();
+        // A config another user can change could point this request anywhere.
+        crate::trust::check(&self.dir)?;
         // A token the keyring cannot keep would be a sign-in spent for nothing.
         blocking(|| self.secrets.check())?;
         if !sign_in
@@ -33,8 +36,9 @@ impl Broker {
         {
             match self.entra()?.refresh(&ep, &rt).await {
                 Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
-                Err(EntraError::Refused(r)) if r.body.error == "invalid_grant" => {
-                    // The refresh token is dead (revoked, expired); fall through to a sign-in.
+                Err(EntraError::Refused(r)) => {
+                    // A refused refresh token (revoked, expired, or no longer enough for the
+                    // tenant's policy) is deleted: it is never sent again.
                     blocking(|| self.secrets.delete(name, SecretKind::RefreshToken))?;
                     let mut state = self.states.load(name);
                     state.refresh_token = None;
@@ -44,7 +48,10 @@ impl Broker {
                         "the refresh token was refused ({}); signing in again",
                         dx.summary
                     ));
-                    if profile.flow != Flow::Password || (password.is_none() && !profile.remember_password) {
+                    if r.body.error != "invalid_grant"
+                        || profile.flow != Flow::Password
+                        || (password.is_none() && !profile.remember_password)
+                    {
                         return Err(EntraError::Refused(r).into());
                     }
                 }
@@ -55,16 +62,26 @@ impl Broker {
             Flow::Password => {
                 let (password, typed) = match password {
                     Some(p) => (p, true),
-                    None if profile.remember_password => {
-                        match blocking(|| self.secrets.get(name, SecretKind::Password))? {
-                            Some(p) => (p, false),
-                            None => return Err(Self::sign_in_needed(profile, "no password is remembered")),
-                        }
-                    }
+                    None if profile.remember_password => match self.remembered_password(profile)? {
+                        Ok(Some(p)) => (p, false),
+                        Ok(None) => return Err(Self::sign_in_needed(profile, "no password is remembered")),
+                        Err(why) => return Err(Self::sign_in_needed(profile, &why)),
+                    },
                     None => return Err(Self::sign_in_needed(profile, "there is no refresh token")),
                 };
                 let username = profile.username.as_deref().unwrap_or_default();
-                let resp = self.entra()?.password(&ep, username, &password).await?;
+                let resp = match self.entra()?.password(&ep, username, &password).await {
+                    Ok(resp) => resp,
+                    Err(EntraError::Refused(r)) if refuses_password(&r) => {
+                        // Whether typed or remembered, this password is not sent again by
+                        // itself: the next automatic attempt would count towards a lockout.
+                        let mut state = self.states.load(name);
+                        state.password_refused = Some(PasswordRefused::of(Timestamp::now(), &r));
+                        let _ = self.states.save(name, &state);
+                        return Err(EntraError::Refused(r).into());
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let remember = (typed && profile.remember_password).then_some(&password);
                 self.store(profile, resp, Grant::Password, remember, warnings)
             }
@@ -72,19 +89,45 @@ impl Broker {
                 let Some(prompt) = prompt else {
                     return Err(Self::sign_in_needed(profile, "there is no refresh token"));
                 };
-                let entra = self.entra()?;
-                let (resp, grant) = if profile.flow == Flow::DeviceCode {
-                    (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
-                } else {
-                    let hint = profile.username.as_deref();
-                    (
-                        interactive::browser(entra, &ep, hint, prompt).await?,
-                        Grant::AuthorizationCode,
-                    )
-                };
+                let (resp, grant) = self.interactive_grant(profile, prompt).await?;
                 self.store(profile, resp, grant, None, warnings)
             }
         }
+    }
+
+    /// Runs the profile's interactive flow (device code or browser) to its answer.
+    async fn interactive_grant(
+        &self,
+        profile: &Profile,
+        prompt: &dyn Prompt,
+    ) -> Result<(TokenResponse, Grant), BrokerError> {
+        let ep = profile.endpoint();
+        let entra = self.entra()?;
+        Ok(if profile.flow == Flow::DeviceCode {
+            (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
+        } else {
+            let hint = profile.username.as_deref();
+            (
+                interactive::browser(entra, &ep, hint, prompt).await?,
+                Grant::AuthorizationCode,
+            )
+        })
+    }
+
+    /// An interactive sign-in. The user may take minutes, so the profile's lock is taken only
+    /// to keep the answer: other processes are not held back while the user signs in.
+    pub(super) async fn sign_in_interactive(
+        &self,
+        profile: &Profile,
+        prompt: &dyn Prompt,
+    ) -> Result<Issued, BrokerError> {
+        crate::trust::check(&self.dir)?;
+        blocking(|| self.secrets.check())?;
+        let got = self.interactive_grant(profile, prompt).await;
+        let _lock = self.lock(profile).await?;
+        let result = got.and_then(|(resp, grant)| self.store(profile, resp, grant, None, Vec::new()));
+        self.record(profile, &result);
+        result
     }
 
     fn sign_in_needed(profile: &Profile, reason: &str) -> BrokerError {
@@ -155,6 +198,7 @@ impl Broker {
         blocking(|| -> Result<(), BrokerError> {
             if let Some(pw) = remember {
                 self.secrets.set(name, SecretKind::Password, pw)?;
+                state.password_for = Some(super::PasswordTarget::of(profile));
             }
             if let Err(e) = self.secrets.set(name, SecretKind::AccessToken, &resp.access_token) {
                 warnings.push(format!(
@@ -171,6 +215,10 @@ impl Broker {
             warning,
         });
         state.last_error = None;
+        if grant != Grant::RefreshToken {
+            // A sign-in succeeded: a password held back after a refusal may be used again.
+            state.password_refused = None;
+        }
         if let Err(e) = self.states.save(name, &state) {
             warnings.push(format!(
                 "the token state was not saved in {}: {e}",
@@ -190,6 +238,11 @@ impl Broker {
         // "Sign-in needed" is a state, not a failure: the board shows it from the missing token.
         let Err(e) = result else { return };
         if matches!(e, BrokerError::SignInNeeded { .. }) {
+            return;
+        }
+        // Nothing is written into a directory another user can change; its repair is the
+        // user's to make, knowing why.
+        if matches!(e, BrokerError::Untrusted(_)) {
             return;
         }
         let now = Timestamp::now();

@@ -98,9 +98,10 @@ pub async fn browser(
             source,
         })?
         .port();
-    // Entra ignores the port of a loopback redirect URI, so `http://localhost` registered on the
-    // app matches any port.
-    let redirect_uri = format!("http://localhost:{port}");
+    // Entra ignores the port of a loopback redirect URI, so `http://127.0.0.1` registered on the
+    // app matches any port. The literal, not `localhost`: a name may resolve to `[::1]`, where
+    // another user's listener on the same port would receive the code.
+    let redirect_uri = format!("http://127.0.0.1:{port}");
     let verifier = Secret::new(random_text(64));
     let state = random_text(32);
     let url = authorize_url(ep, &redirect_uri, &challenge(&verifier), &state, login_hint)?;
@@ -113,6 +114,8 @@ pub async fn browser(
                 BROWSER_TIMEOUT.as_secs()
             ))
         })??;
+    // One good callback ends the listening: nothing else is accepted on the port.
+    drop(listener);
     Ok(entra.redeem_code(ep, &code, &redirect_uri, &verifier).await?)
 }
 
@@ -167,58 +170,95 @@ fn random_text(len: usize) -> String {
         .collect()
 }
 
+/// How long one connection to the loopback listener may take to send its request.
+const CALLBACK_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What one request to the loopback listener brought.
+enum Callback {
+    /// Nothing for this sign-in (another path, another `state`, an idle or garbled connection).
+    Ignored,
+    Code(Secret),
+    Refused(BrokerError),
+}
+
 /// Serves the loopback redirect until a request carries a code (or an error) for our state.
+/// Connections are served concurrently, each with a read timeout, so an idle connection cannot
+/// hold back the browser's; a request without our `state` is answered and ignored, so a stray
+/// or forged request cannot end the sign-in; the listener closes after the one good callback.
 async fn receive_code(listener: &TcpListener, state: &str) -> Result<Secret, BrokerError> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Callback>(16);
+    let mut tasks = tokio::task::JoinSet::new();
     loop {
-        let (mut stream, _) = listener.accept().await.map_err(|source| BrokerError::Io {
-            what: "the browser redirect".into(),
-            source,
-        })?;
-        let mut buf = vec![0u8; 16 * 1024];
-        let mut len = 0;
-        while len < buf.len() {
-            let Ok(n) = stream.read(&mut buf[len..]).await else {
-                break;
-            };
-            if n == 0 {
-                break;
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let (tx, state) = (tx.clone(), state.to_string());
+                tasks.spawn(async move {
+                    let outcome = tokio::time::timeout(CALLBACK_READ_TIMEOUT, serve_callback(stream, &state))
+                        .await
+                        .unwrap_or(Callback::Ignored);
+                    let _ = tx.send(outcome).await;
+                });
             }
-            len += n;
-            if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                break;
-            }
+            Some(outcome) = rx.recv() => match outcome {
+                Callback::Ignored => {}
+                Callback::Code(code) => return Ok(code),
+                Callback::Refused(e) => return Err(e),
+            },
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
         }
-        let head = String::from_utf8_lossy(&buf[..len]);
-        let target = head.lines().next().and_then(|l| l.split(' ').nth(1)).unwrap_or("/");
-        let Ok(url) = reqwest::Url::parse(&format!("http://localhost{target}")) else {
-            continue;
+    }
+}
+
+/// Reads one request and answers it.
+async fn serve_callback(mut stream: tokio::net::TcpStream, state: &str) -> Callback {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut len = 0;
+    while len < buf.len() {
+        let Ok(n) = stream.read(&mut buf[len..]).await else {
+            return Callback::Ignored;
         };
-        if url.path() != "/" {
-            let _ = stream.write_all(&page(404, "Not found", "")).await;
-            continue;
+        if n == 0 {
+            return Callback::Ignored;
         }
-        let get = |k: &str| url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
-        if get("state").as_deref() != Some(state) {
-            let _ = stream
-                .write_all(&page(400, "Sign-in refused", "The answer did not carry the state lcsauth sent, so it was ignored. Start again from the terminal."))
-                .await;
-            return Err(BrokerError::Unusable(
-                "the browser's answer carried the wrong state (a stale tab or a forged request); start the sign-in again".into(),
-            ));
+        len += n;
+        if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
         }
-        if let Some(error) = get("error") {
-            let description = get("error_description");
-            let _ = stream
-                .write_all(&page(200, "Sign-in failed", "Return to the terminal for the details."))
-                .await;
-            let code = description.as_deref().and_then(|d| {
-                d.strip_prefix("AADSTS")?
-                    .split(|c: char| !c.is_ascii_digit())
-                    .next()?
-                    .parse()
-                    .ok()
-            });
-            return Err(EntraError::Refused(Box::new(Refusal {
+    }
+    let head = String::from_utf8_lossy(&buf[..len]);
+    let target = head.lines().next().and_then(|l| l.split(' ').nth(1)).unwrap_or("/");
+    let Ok(url) = reqwest::Url::parse(&format!("http://127.0.0.1{target}")) else {
+        let _ = stream
+            .write_all(&page(400, "Nothing to do", "This page expects a sign-in answer."))
+            .await;
+        return Callback::Ignored;
+    };
+    if url.path() != "/" {
+        let _ = stream.write_all(&page(404, "Not found", "")).await;
+        return Callback::Ignored;
+    }
+    let get = |k: &str| url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
+    if get("state").as_deref() != Some(state) {
+        let _ = stream
+            .write_all(&page(400, "Not this sign-in", "The answer did not carry the state lcsauth sent, so it was ignored. lcsauth is still waiting for the sign-in it started."))
+            .await;
+        return Callback::Ignored;
+    }
+    if let Some(error) = get("error") {
+        let description = get("error_description");
+        let _ = stream
+            .write_all(&page(200, "Sign-in failed", "Return to the terminal for the details."))
+            .await;
+        let code = description.as_deref().and_then(|d| {
+            d.strip_prefix("AADSTS")?
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        });
+        return Callback::Refused(
+            EntraError::Refused(Box::new(Refusal {
                 http_status: 200,
                 body: ErrorBody {
                     error,
@@ -227,22 +267,23 @@ async fn receive_code(listener: &TcpListener, state: &str) -> Result<Secret, Bro
                     ..ErrorBody::default()
                 },
             }))
-            .into());
-        }
-        if let Some(code) = get("code") {
-            let _ = stream
-                .write_all(&page(
-                    200,
-                    "Signed in",
-                    "lcsauth has the sign-in. You can close this tab.",
-                ))
-                .await;
-            return Ok(Secret::new(code));
-        }
-        let _ = stream
-            .write_all(&page(400, "Nothing to do", "This page expects a sign-in answer."))
-            .await;
+            .into(),
+        );
     }
+    if let Some(code) = get("code") {
+        let _ = stream
+            .write_all(&page(
+                200,
+                "Signed in",
+                "lcsauth has the sign-in. You can close this tab.",
+            ))
+            .await;
+        return Callback::Code(Secret::new(code));
+    }
+    let _ = stream
+        .write_all(&page(400, "Nothing to do", "This page expects a sign-in answer."))
+        .await;
+    Callback::Ignored
 }
 
 fn page(status: u16, title: &str, text: &str) -> Vec<u8> {

@@ -9,6 +9,7 @@ pub mod change;
 mod fetch;
 pub mod freshness;
 pub mod interactive;
+pub mod refused;
 pub mod state;
 
 use std::sync::{Arc, OnceLock};
@@ -17,6 +18,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 pub use interactive::{DeviceCodeInfo, Prompt};
+pub use refused::{PasswordRefused, PasswordTarget, refuses_password};
 pub use state::{Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
 
 use crate::atomic_file::FileLock;
@@ -63,6 +65,8 @@ pub enum BrokerError {
     Unusable(String),
     #[error("cannot use {what}: {source}")]
     Io { what: String, source: std::io::Error },
+    #[error("{0}")]
+    Untrusted(#[from] crate::trust::Untrusted),
 }
 
 /// How many token requests `fresh_all` keeps in flight: enough to refresh a hundred profiles
@@ -95,7 +99,11 @@ impl Default for NetSettings {
     }
 }
 
+/// Told what the broker waits for when another process holds a profile's lock.
+pub type LockWaitNotice = Arc<dyn Fn(&str) + Send + Sync>;
+
 pub struct Broker {
+    on_lock_wait: Option<LockWaitNotice>,
     states: StateStore,
     dir: ConfigDir,
     secrets: Arc<dyn SecretStore>,
@@ -106,6 +114,7 @@ pub struct Broker {
 impl Broker {
     pub fn new(dir: ConfigDir, secrets: Arc<dyn SecretStore>, net: NetSettings) -> Self {
         Self {
+            on_lock_wait: None,
             states: StateStore::new(dir.clone()),
             dir,
             secrets,
@@ -114,12 +123,46 @@ impl Broker {
         }
     }
 
+    /// Says (on stderr, for a command) what the broker waits for when another process holds
+    /// the profile's lock.
+    #[must_use]
+    pub fn on_lock_wait(mut self, notice: LockWaitNotice) -> Self {
+        self.on_lock_wait = Some(notice);
+        self
+    }
+
+    /// The longest another process can rightly hold a profile's lock: every attempt of a fetch
+    /// within the retry budget. Longer means it is stuck.
+    pub fn lock_wait_limit(&self) -> Duration {
+        self.net.retry.budget + self.net.timeout * 2
+    }
+
     pub fn states(&self) -> &StateStore {
         &self.states
     }
 
     pub fn secrets(&self) -> &Arc<dyn SecretStore> {
         &self.secrets
+    }
+
+    /// The remembered password, unless it is held back: Entra refused the profile's password
+    /// since the last successful sign-in, or the profile now points at another sign-in than the
+    /// one the password was given for. Then the reason, so the caller can ask for a password.
+    pub fn remembered_password(&self, profile: &Profile) -> Result<Result<Option<Secret>, String>, BrokerError> {
+        let state = self.states.load(profile.name.as_str());
+        if let Some(r) = state.password_refused {
+            return Ok(Err(r.reason()));
+        }
+        if !profile.remember_password {
+            return Ok(Ok(None));
+        }
+        let Some(password) = blocking(|| self.secrets.get(profile.name.as_str(), SecretKind::Password))? else {
+            return Ok(Ok(None));
+        };
+        if let Some(why) = PasswordTarget::reason(state.password_for.as_ref(), &PasswordTarget::of(profile)) {
+            return Ok(Err(why));
+        }
+        Ok(Ok(Some(password)))
     }
 
     fn entra(&self) -> Result<&EntraClient, EntraError> {
@@ -237,20 +280,29 @@ impl Broker {
 
     /// Signs in with an interactive flow (device code or browser) through `prompt`.
     pub async fn login_interactive(&self, profile: &Profile, prompt: &dyn Prompt) -> Result<Issued, BrokerError> {
-        let _lock = self.lock(profile).await?;
-        let result = self.fetch(profile, None, Some(prompt), false, true).await;
-        self.record(profile, &result);
-        result
+        self.sign_in_interactive(profile, prompt).await
     }
 
     /// Removes the profile's tokens (and the remembered password if asked) and its metadata.
     pub fn logout(&self, profile: &str, forget_password: bool) -> Result<(), BrokerError> {
         // The metadata goes first: without it no cached token is ever handed out, even if the
-        // keyring fails below.
-        self.states.remove(profile).map_err(|source| BrokerError::Io {
+        // keyring fails below. A kept password keeps the record of where it may go and of a
+        // refusal that holds it back.
+        let state = self.states.load(profile);
+        let kept = ProfileState {
+            password_for: state.password_for,
+            password_refused: state.password_refused,
+            ..ProfileState::default()
+        };
+        let io = |source| BrokerError::Io {
             what: "the token state file".into(),
             source,
-        })?;
+        };
+        if forget_password || (kept.password_for.is_none() && kept.password_refused.is_none()) {
+            self.states.remove(profile).map_err(io)?;
+        } else {
+            self.states.save(profile, &kept).map_err(io)?;
+        }
         for kind in [SecretKind::AccessToken, SecretKind::RefreshToken] {
             self.secrets.delete(profile, kind)?;
         }
@@ -271,15 +323,30 @@ impl Broker {
     }
 
     async fn lock(&self, profile: &Profile) -> Result<FileLock, BrokerError> {
+        // Checked before the lock file is made (which would tighten `locks/` unasked): a
+        // config another user can change could point the coming request anywhere.
+        crate::trust::check(&self.dir)?;
         let path = self.dir.profile_lock(profile.name.as_str());
         let what = path.display().to_string();
-        tokio::task::spawn_blocking(move || FileLock::acquire(&path))
-            .await
-            .map_err(|e| BrokerError::Io {
-                what: what.clone(),
-                source: std::io::Error::other(e),
-            })?
-            .map_err(|source| BrokerError::Io { what, source })
+        let limit = self.lock_wait_limit();
+        let notice = self.on_lock_wait.clone();
+        let name = profile.name.to_string();
+        tokio::task::spawn_blocking(move || {
+            FileLock::acquire_within(&path, limit, || {
+                if let Some(n) = notice {
+                    n(&format!(
+                        "another lcsauth process is getting a token for '{name}'; waiting for it (at most {}s)",
+                        limit.as_secs()
+                    ));
+                }
+            })
+        })
+        .await
+        .map_err(|e| BrokerError::Io {
+            what: what.clone(),
+            source: std::io::Error::other(e),
+        })?
+        .map_err(|source| BrokerError::Io { what, source })
     }
 
     /// What `status` and the board show, from metadata only.

@@ -120,6 +120,12 @@ pub struct ProfileState {
     pub refresh_token: Option<RefreshMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<LastError>,
+    /// Set when Entra refused the profile's password: it is not sent again by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_refused: Option<super::refused::PasswordRefused>,
+    /// The sign-in the remembered password was given for; it is sent to no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_for: Option<super::refused::PasswordTarget>,
 }
 
 /// Reads and writes state files.

@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
             None
         }
     };
+    findings.push(doctor::trust(&ctx.dir));
     match ctx.secrets() {
         Ok(store) => findings.push(doctor::keyring(store.as_ref())),
         Err(f) => findings.push(Finding {
@@ -62,7 +63,7 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     }
     let worst = findings.iter().map(|f| f.level).max().unwrap_or(Level::Ok);
     if as_json {
-        outln!("{}", serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()));
+        jsonln!(serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()));
     } else {
         for f in &findings {
             let mark = match f.level {

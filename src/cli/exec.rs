@@ -2,6 +2,11 @@
 //!
 //! For long jobs, prefer calling `lcsauth token` before each request (the cached path takes
 //! milliseconds): a token handed to a child lives only as long as `--min-valid` promises.
+//!
+//! lcsauth owns its child: SIGINT, SIGTERM and SIGHUP sent to lcsauth are passed on to the
+//! child and lcsauth waits for it, so a job stopped through lcsauth never runs on orphaned with
+//! the token in its environment. A command that cannot be found exits 127, one that cannot be
+//! run 126, as `env` and shells report them.
 
 use std::ffi::OsString;
 use std::process::{Command, ExitCode};
@@ -9,7 +14,7 @@ use std::time::Duration;
 
 use super::token_cmd;
 use crate::front::Ctx;
-use crate::front::failure::{Exit, Failure};
+use crate::front::failure::Failure;
 
 /// Set in the child so a nested `lcsauth exec` can refuse.
 pub const MARKER: &str = "LCSAUTH_EXEC_PROFILE";
@@ -27,15 +32,52 @@ pub fn run(ctx: &Ctx, name: Option<&str>, min_valid: Option<Duration>, command: 
         .ok_or_else(|| Failure::usage("exec needs a command after --"))?;
     let (profile, issued) = token_cmd::fresh(ctx, name, min_valid, false, false)?;
     let api = profile.endpoint().api_host;
-    let status = Command::new(program)
-        .args(args)
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .env("LCS_ACCESS_TOKEN", issued.access_token.expose())
         .env("LCS_AUTHORIZATION", format!("Bearer {}", issued.access_token.expose()))
         .env("LCS_API_URL", &api)
-        .env(MARKER, profile.name.as_str())
-        .status()
-        .map_err(|e| Failure::new(Exit::Failure, format!("cannot run {}: {e}", program.to_string_lossy())))?;
+        .env(MARKER, profile.name.as_str());
+    let shown = lcsauth::sanitize::line(&program.to_string_lossy()).into_owned();
+    let rt = crate::front::runtime()?;
+    let status = rt.block_on(run_owned(cmd)).map_err(|e| {
+        let code = match e.kind() {
+            std::io::ErrorKind::NotFound => 127,
+            _ => 126,
+        };
+        errln!("error: cannot run {shown}: {e}");
+        Failure::passthrough(code)
+    })?;
     Err(Failure::passthrough(exit_code_of(status)))
+}
+
+/// Runs the child to its end, passing on the signals that would otherwise end lcsauth alone.
+async fn run_owned(cmd: Command) -> std::io::Result<std::process::ExitStatus> {
+    let mut child = tokio::process::Command::from(cmd).spawn()?;
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{Signal, kill};
+        use nix::unistd::Pid;
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut term = signal(SignalKind::terminate())?;
+        let mut hup = signal(SignalKind::hangup())?;
+        let pid = child.id().and_then(|p| i32::try_from(p).ok()).map(Pid::from_raw);
+        loop {
+            let sig = tokio::select! {
+                status = child.wait() => return status,
+                _ = int.recv() => Signal::SIGINT,
+                _ = term.recv() => Signal::SIGTERM,
+                _ = hup.recv() => Signal::SIGHUP,
+            };
+            if let Some(pid) = pid {
+                // The child may have ended a moment ago: ESRCH is not a failure.
+                let _ = kill(pid, sig);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    child.wait().await
 }
 
 /// The child's exit code; a child killed by a signal exits 128 + the signal, as shells report it.

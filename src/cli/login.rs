@@ -35,18 +35,19 @@ pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::S
     let password = match (profile.flow, password) {
         (Flow::Password, Some(p)) => Some(p),
         (Flow::Password, None) => {
-            let remembered = if profile.remember_password {
-                broker.secrets().get(name, lcsauth::secret::SecretKind::Password)?
-            } else {
-                None
+            // A password Entra refused is not sent again without the user typing one.
+            let (remembered, held_back) = match broker.remembered_password(profile)? {
+                Ok(p) => (p, None),
+                Err(why) => (None, Some(why)),
             };
             match remembered {
                 Some(p) => Some(p),
                 None => Some(password_from_tty(profile)?.ok_or_else(|| {
+                    let why = held_back.map(|r| format!(": {r}")).unwrap_or_default();
                     Failure::new(
                         Exit::SignInNeeded,
                         format!(
-                            "profile '{name}' needs a password: pipe it in with `lcsauth login {name} --password-stdin`"
+                            "profile '{name}' needs a password{why}; pipe it in with `lcsauth login {name} --password-stdin`"
                         ),
                     )
                 })?),
@@ -69,7 +70,7 @@ pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::S
     .map_err(|e| for_profile(e.into(), name))?;
     announce(profile, &issued);
     if let Some(note) = broker.secrets().persistence_note() {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     Ok(())
 }
@@ -80,10 +81,13 @@ struct TerminalPrompt;
 impl Prompt for TerminalPrompt {
     fn device_code(&self, info: &DeviceCodeInfo) {
         let left = lcsauth::token::remaining(info.expires_at, Timestamp::now());
-        eprintln!("{}", info.message);
-        eprintln!(
+        // Entra's words, one line each: a message cannot move the cursor or set the clipboard.
+        for line in info.message.lines() {
+            errln!("{}", lcsauth::sanitize::line(line));
+        }
+        errln!(
             "  code: {}   (valid {}; waiting for the sign-in…)",
-            info.user_code,
+            lcsauth::sanitize::line(&info.user_code),
             human_duration(left)
         );
     }
@@ -91,10 +95,10 @@ impl Prompt for TerminalPrompt {
     fn open_browser(&self, url: &str) -> bool {
         let opened = open_in_browser(url);
         if opened {
-            eprintln!("Opened your browser to sign in. If it did not open, visit:\n  {url}");
+            errln!("Opened your browser to sign in. If it did not open, visit:\n  {url}");
         } else {
             let why = no_browser_reason().unwrap_or_else(|| "the browser could not be started".into());
-            eprintln!(
+            errln!(
                 "No browser was started ({why}). Open this address in a browser on this machine to sign in:\n  {url}"
             );
         }
@@ -105,7 +109,7 @@ impl Prompt for TerminalPrompt {
 /// Tells the user on stderr what they got.
 pub fn announce(profile: &Profile, issued: &Issued) {
     for w in &issued.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     let left = lcsauth::token::remaining(issued.expires_at, Timestamp::now());
     eprintln!(

@@ -2,7 +2,8 @@
 //! formats what it returns. What the board needs too (context, failures, session facts) is in
 //! `front`.
 
-/// `println!` that returns an error instead of panicking when stdout is closed.
+/// `println!` that returns an error instead of panicking when stdout is closed. What it prints
+/// passes through the sanitiser: a control character from outside cannot reach the terminal.
 macro_rules! outln {
     () => {{
         use std::io::Write as _;
@@ -10,7 +11,25 @@ macro_rules! outln {
     }};
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
+        let line = format!($($arg)*);
+        writeln!(std::io::stdout().lock(), "{}", lcsauth::sanitize::text(&line))?
+    }};
+}
+
+/// `outln!` for one serialized JSON value: exact values, with every control escaped as JSON.
+macro_rules! jsonln {
+    ($value:expr) => {{
+        use std::io::Write as _;
+        let line = $value.to_string();
+        writeln!(std::io::stdout().lock(), "{}", lcsauth::sanitize::json(&line))?
+    }};
+}
+
+/// `eprintln!` for a message that may hold outside text: controls become visible escapes.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        let line = format!($($arg)*);
+        eprintln!("{}", lcsauth::sanitize::text(&line));
     }};
 }
 

@@ -48,8 +48,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json
                 .collect(),
             _ => Vec::new(),
         };
-        outln!(
-            "{}",
+        jsonln!(
             json!({"profile": profile.name.as_str(), "project_id": project.as_str(), "api_host": api_host,
                    "verdict": key, "message": text, "environments": envs})
         );

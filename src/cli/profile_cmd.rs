@@ -114,7 +114,7 @@ pub fn list(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
                 })
             })
             .collect();
-        outln!("{}", serde_json::Value::Array(rows));
+        jsonln!(serde_json::Value::Array(rows));
         return Ok(());
     }
     if config.profiles.is_empty() {
@@ -156,7 +156,7 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
         v["resolved"] = json!({ "authority": ep.authority, "scope": ep.scope, "api_host": ep.api_host,
                                  "token_url": lcsauth::entra::EntraClient::token_url(&ep) });
         v["token"] = status::status_json(p, &st);
-        outln!("{v}");
+        jsonln!(v);
         return Ok(());
     }
     let default = config.default_profile.as_ref().is_some_and(|d| d == &p.name);

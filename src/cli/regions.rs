@@ -18,7 +18,7 @@ pub fn run(as_json: bool) -> Result<(), Failure> {
                 })
             })
             .collect();
-        outln!("{}", serde_json::Value::Array(rows));
+        jsonln!(serde_json::Value::Array(rows));
         return Ok(());
     }
     for r in &REGIONS {

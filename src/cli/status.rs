@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
         .collect();
     if as_json {
         let arr: Vec<Value> = rows.iter().map(|(p, st)| status_json(p, st)).collect();
-        outln!("{}", Value::Array(arr));
+        jsonln!(Value::Array(arr));
         return Ok(());
     }
     if rows.is_empty() {
@@ -89,7 +89,7 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
             left
         );
         if let (Some(e), TokenState::Error) = (&st.state.last_error, st.token_state) {
-            outln!("    {}", e.message);
+            outln!("    {}", lcsauth::sanitize::line(&e.message));
         }
         if let Some(m) = st.user_mismatch(p) {
             outln!("    note: {m}");

@@ -51,7 +51,7 @@ pub fn fresh(
         login::announce(&profile, &issued);
     } else {
         for w in &issued.warnings {
-            eprintln!("warning: {w}");
+            errln!("warning: {w}");
         }
     }
     Ok((profile, issued))

@@ -105,6 +105,11 @@ fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
     if s.trim().is_empty() {
         return Err(serde::de::Error::custom("empty token"));
     }
+    // A token goes to stdout, a clipboard and environments: one with control characters is not
+    // a token, and printing it would let the server drive the user's terminal.
+    if s.chars().any(crate::sanitize::is_hazard) {
+        return Err(serde::de::Error::custom("control characters in a token"));
+    }
     Ok(Secret::new(s))
 }
 

@@ -40,7 +40,8 @@ impl Ctx {
     pub fn config(&self) -> Result<Config, Failure> {
         let config = self.profiles.load()?;
         for w in &config.warnings {
-            eprintln!("warning: {w}");
+            // The file's own values may appear in a warning: no control reaches the terminal.
+            eprintln!("{}", lcsauth::sanitize::text(&format!("warning: {w}")));
         }
         Ok(config)
     }
@@ -78,7 +79,11 @@ impl Ctx {
             timeout: settings.http_timeout,
             ..NetSettings::default()
         };
-        Ok(Broker::new(self.dir.clone(), self.secrets()?, net))
+        Ok(
+            Broker::new(self.dir.clone(), self.secrets()?, net).on_lock_wait(Arc::new(|what: &str| {
+                eprintln!("note: {}", lcsauth::sanitize::line(what));
+            })),
+        )
     }
 }
 

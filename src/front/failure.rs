@@ -114,6 +114,7 @@ impl From<BrokerError> for Failure {
             e @ BrokerError::SignInNeeded { .. } => Self::new(Exit::SignInNeeded, e.to_string()),
             BrokerError::Unusable(m) => Self::new(Exit::Unavailable, m),
             e @ BrokerError::Io { .. } => Self::new(Exit::Failure, e.to_string()),
+            BrokerError::Untrusted(e) => Self::new(Exit::Config, e.to_string()),
         }
     }
 }
@@ -135,9 +136,11 @@ impl From<std::io::Error> for Failure {
 /// What happened, Entra's own words, cause, fix, setup step, and the ids to quote to an admin.
 pub fn explain_refusal(r: &Refusal) -> String {
     let dx = r.diagnosis();
-    let mut out = r.to_string();
+    // Every field of the body is Entra's (or a hostile server's): one line each, no controls.
+    let safe = |s: &str| lcsauth::sanitize::line(s).into_owned();
+    let mut out = safe(&r.to_string());
     if let Some(desc) = r.description_line() {
-        let _ = write!(out, "\n  Entra says: {desc}");
+        let _ = write!(out, "\n  Entra says: {}", safe(desc));
     }
     let _ = write!(out, "\n  cause: {}", dx.cause);
     let _ = write!(out, "\n  fix:   {}", dx.fix);
@@ -157,13 +160,13 @@ pub fn explain_refusal(r: &Refusal) -> String {
         ("time", r.timestamp()),
     ]
     .iter()
-    .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+    .filter_map(|(k, v)| v.map(|v| format!("{k} {}", safe(v))))
     .collect();
     if !ids.is_empty() {
         let _ = write!(out, "\n  quote to your admin: {}", ids.join(", "));
     }
     if let Some(uri) = r.code_page() {
-        let _ = write!(out, "\n  more: {uri}");
+        let _ = write!(out, "\n  more: {}", safe(&uri));
     }
     out
 }
@@ -171,7 +174,9 @@ pub fn explain_refusal(r: &Refusal) -> String {
 /// Prints the failure to stderr and returns its exit code.
 pub fn report(f: &Failure) -> ExitCode {
     if !f.message.is_empty() {
-        eprintln!("error: {}", f.message);
+        // The one exit of every failure: Entra's words, file values and argv echoed in the
+        // message cannot drive the terminal.
+        eprintln!("error: {}", lcsauth::sanitize::text(&f.message));
     }
     f.exit.into()
 }

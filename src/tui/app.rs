@@ -100,6 +100,8 @@ impl App {
     }
 
     pub(super) fn say(&mut self, level: Level, text: impl Into<String>, now: Timestamp) {
+        // Notices quote errors and Entra's words: no control character reaches the screen.
+        let text = lcsauth::sanitize::line(&text.into()).into_owned();
         self.notice = Some(Notice::new(level, text, now));
     }
 

@@ -134,10 +134,14 @@ impl From<&BrokerError> for Failed {
             BrokerError::Entra(err) if err.refusal().is_some() => FailKind::Refused,
             _ => FailKind::Transient,
         };
-        Self {
-            message: e.to_string(),
-            kind,
-        }
+        // The board's way out is a key, not the command line's `lcsauth login`.
+        let message = match e {
+            BrokerError::SignInNeeded { profile, reason, .. } => {
+                format!("profile '{profile}' needs a sign-in: {reason}; select it and press r to sign in")
+            }
+            other => other.to_string(),
+        };
+        Self { message, kind }
     }
 }
 
@@ -225,4 +229,28 @@ pub enum Command {
     Osc52(Secret),
     /// Leave: restore the terminal and exit.
     Quit,
+}
+
+#[cfg(test)]
+mod failed_tests {
+    use super::*;
+
+    #[test]
+    fn a_held_back_password_tells_the_board_user_which_key_signs_in() {
+        let e = BrokerError::SignInNeeded {
+            profile: "contoso-prod".into(),
+            reason: "Entra refused its password at 2026-01-05 10:00:00 UTC (AADSTS50126, wrong password); \
+                     the remembered password is not sent again until a sign-in succeeds"
+                .into(),
+            command: "lcsauth login contoso-prod --password-stdin".into(),
+        };
+        let f = Failed::from(&e);
+        assert_eq!(f.kind, FailKind::SignIn);
+        assert!(
+            f.message.contains("AADSTS50126") && f.message.ends_with("press r to sign in"),
+            "{}",
+            f.message
+        );
+        assert!(!f.message.contains("lcsauth login"), "{}", f.message);
+    }
 }

@@ -146,5 +146,6 @@ pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
 pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
+pub mod hostile;
 pub mod real;
 pub mod signed;

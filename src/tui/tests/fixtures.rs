@@ -76,6 +76,8 @@ pub fn token(age: Duration, lifetime: Duration, api_host: &str) -> ProfileState 
         }),
         refresh_token: Some(RefreshMeta { obtained_at }),
         last_error: None,
+        password_refused: None,
+        password_for: None,
     }
 }
 

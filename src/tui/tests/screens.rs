@@ -260,6 +260,28 @@ fn probe_verdict_in_the_detail_pane_at_100x30() {
 }
 
 #[test]
+fn outside_text_in_the_detail_pane_is_shown_as_visible_escapes() {
+    let attack = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}]0;owned\u{7}\rall is well";
+    let mut snap = board_snapshot();
+    let err = snap.states[2].last_error.as_mut().unwrap();
+    err.message = format!("Entra refused the sign-in ({attack})");
+    err.trace_id = Some(attack.into());
+    if let Some(tok) = snap.states[0].token.as_mut() {
+        tok.claims.user = Some(format!("ops{attack}@contoso"));
+    }
+    let mut app = app_with(snap, 120, 40);
+    let first = text(&app);
+    assert!(first.contains("ops\\e]52;c;"), "the upn claim is not escaped:\n{first}");
+    app.update(ch('j'), now());
+    app.update(ch('j'), now());
+    let shown = text(&app);
+    assert!(
+        shown.contains("\\e]0;owned\\x07\\rall"),
+        "the error is not escaped:\n{shown}"
+    );
+}
+
+#[test]
 fn v_shows_the_token_without_a_frame_so_a_mouse_selection_copies_it_alone() {
     let mut app = app_with(board_snapshot(), 80, 24);
     let token = format!("eyJ0eXAiOiJKV1QifQ.{}.sig", "x".repeat(150));

@@ -80,7 +80,11 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool, wide: bool, room: Room, now:
         Cell::from(mark),
         Cell::from(fit(e.name().as_str(), room.name)),
         Cell::from(e.profile.region.key()),
-        Cell::from(fit(e.profile.username.as_deref().unwrap_or("-"), room.user)),
+        // A username from profiles.toml is outside text: no control reaches the screen.
+        Cell::from(fit(
+            &lcsauth::sanitize::line(e.profile.username.as_deref().unwrap_or("-")),
+            room.user,
+        )),
     ];
     if wide {
         cells.push(Cell::from(flow_word(e.profile.flow)));

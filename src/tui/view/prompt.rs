@@ -27,7 +27,7 @@ pub fn render(prompt: &Prompt, t: Theme, frame: &mut Frame, area: Rect) {
             format!(
                 "'{}' needs a sign-in as {} ({} flow).{}",
                 profile.name,
-                profile.username.as_deref().unwrap_or("?"),
+                lcsauth::sanitize::line(profile.username.as_deref().unwrap_or("?")),
                 profile.flow,
                 if profile.remember_password {
                     " The password is remembered in the OS keyring."

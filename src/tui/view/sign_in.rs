@@ -69,7 +69,7 @@ pub fn lines(
             ));
             out.push(Line::from(vec![
                 Span::styled(format!("{:<LABEL_WIDTH$}", " Code"), t.label()),
-                Span::styled(info.user_code.clone(), t.key()),
+                Span::styled(lcsauth::sanitize::line(&info.user_code).into_owned(), t.key()),
                 Span::raw("  "),
                 copied_note(d, t),
             ]));

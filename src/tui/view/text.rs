@@ -40,7 +40,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 /// `label` in the label column, then `text` wrapped beside it.
 pub fn labelled(label: &str, text: &str, width: usize, label_style: Style, text_style: Style) -> Vec<Line<'static>> {
     let room = width.saturating_sub(LABEL_WIDTH);
-    wrap(text, room)
+    // Claims, Entra's errors and LCS messages reach the screen through here.
+    wrap(&lcsauth::sanitize::line(text), room)
         .into_iter()
         .enumerate()
         .map(|(i, part)| {
