@@ -185,6 +185,27 @@ pub fn keyring(store: &dyn SecretStore) -> Finding {
     }
 }
 
+/// Entries of each profile that another program's item in the keyring also matches.
+pub fn keyring_conflicts(store: &dyn SecretStore, config: &crate::profile::store::Config) -> Vec<Finding> {
+    config
+        .profiles
+        .iter()
+        .flat_map(|p| store.conflicts(p.name.as_str()))
+        .map(|detail| {
+            Finding::new(
+                "keyring conflict",
+                Level::Warn,
+                detail,
+                Some(
+                    "lcsauth keeps using the item it wrote; remove the other program's item (Seahorse, or \
+                     `secret-tool search --all service lcsauth` to find it) if it is not needed"
+                        .into(),
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Which clipboard `copy` can use here. `terminal` is whether stderr is a terminal (for OSC 52).
 pub fn clipboard(terminal: bool) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -38,6 +38,34 @@ fn a_lock_held_elsewhere_is_waited_on_with_a_message_naming_what_and_how_long() 
 }
 
 #[test]
+fn a_lock_held_past_the_lock_wait_setting_gives_a_clear_error_and_sends_nothing() {
+    let ep = Hostile::start(vec![Reply::token("AT-1", None)]);
+    let v = Victim::new(ep.clone(), &["--remember-password"]);
+    v.login(PASSWORD).success();
+    let file = v.dir.path().join("profiles.toml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("http_timeout = \"30s\"", "http_timeout = \"30s\"\nlock_wait = \"2s\"");
+    std::fs::write(&file, text).unwrap();
+    let held = std::fs::OpenOptions::new().write(true).open(lock_path(&v)).unwrap();
+    held.lock().unwrap();
+    let before = ep.seen().len();
+    let started = Instant::now();
+    let a = v.run(&["token", &v.name, "--force"]).failure();
+    let took = started.elapsed();
+    drop(held);
+    assert!(took >= Duration::from_millis(1900), "gave up after {took:?}");
+    assert!(took < Duration::from_secs(30), "waited {took:?}, not the 2s setting");
+    let e = err(&a);
+    assert!(e.contains("at most 2s"), "{e}");
+    assert!(
+        e.contains(&format!("{}.lock", v.name)) && e.contains("another process has held it for more than 2s"),
+        "{e}"
+    );
+    assert_eq!(ep.seen().len(), before, "a request was sent without the lock");
+}
+
+#[test]
 fn a_symlink_planted_as_the_lock_file_is_not_followed() {
     let ep = Hostile::start(vec![Reply::token("AT-1", None)]);
     let v = Victim::new(ep.clone(), &[]);

@@ -227,7 +227,7 @@ prop_compose! {
             .then(|| unique[default_pick.index(unique.len())].name.clone());
         Config {
             default_profile,
-            settings: Settings { min_valid, clear_after, http_timeout },
+            settings: Settings { min_valid, clear_after, http_timeout, lock_wait: None },
             profiles: unique,
             warnings: Vec::new(),
         }

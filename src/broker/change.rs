@@ -108,9 +108,18 @@ impl Broker {
     /// name before the old one is deleted, so a failure half-way loses nothing.
     pub fn rename(&self, from: &str, to: &str) -> Result<(), BrokerError> {
         let kinds = [SecretKind::RefreshToken, SecretKind::AccessToken, SecretKind::Password];
+        let expires_at = self.states.load(from).token.map(|t| t.expires_at);
         for kind in kinds {
             if let Some(value) = self.secrets.get(from, kind)? {
-                self.secrets.set(to, kind, &value)?;
+                match expires_at.filter(|_| kind == SecretKind::AccessToken) {
+                    // The copy keeps the token's timeout in a store that has them.
+                    Some(at) => {
+                        let lasts = std::time::Duration::try_from(at.duration_since(jiff::Timestamp::now()))
+                            .unwrap_or_default();
+                        self.secrets.set_expiring(to, kind, &value, lasts)?;
+                    }
+                    None => self.secrets.set(to, kind, &value)?,
+                }
             }
         }
         self.states.rename(from, to).map_err(|source| BrokerError::Io {

@@ -200,7 +200,11 @@ impl Broker {
                 self.secrets.set(name, SecretKind::Password, pw)?;
                 state.password_for = Some(super::PasswordTarget::of(profile));
             }
-            if let Err(e) = self.secrets.set(name, SecretKind::AccessToken, &resp.access_token) {
+            let lasts = std::time::Duration::try_from(expires_at.duration_since(now)).unwrap_or_default();
+            if let Err(e) = self
+                .secrets
+                .set_expiring(name, SecretKind::AccessToken, &resp.access_token, lasts)
+            {
                 warnings.push(format!(
                     "the access token was not cached ({e}); the next call signs in again"
                 ));

@@ -88,6 +88,8 @@ pub struct Ask {
 pub struct NetSettings {
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// `lock_wait` from the settings: overrides [`Broker::lock_wait_limit`]'s reckoning.
+    pub lock_wait: Option<Duration>,
 }
 
 impl Default for NetSettings {
@@ -95,6 +97,7 @@ impl Default for NetSettings {
         Self {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            lock_wait: None,
         }
     }
 }
@@ -132,9 +135,11 @@ impl Broker {
     }
 
     /// The longest another process can rightly hold a profile's lock: every attempt of a fetch
-    /// within the retry budget. Longer means it is stuck.
+    /// within the retry budget. Longer means it is stuck. The `lock_wait` setting overrides it.
     pub fn lock_wait_limit(&self) -> Duration {
-        self.net.retry.budget + self.net.timeout * 2
+        self.net
+            .lock_wait
+            .unwrap_or(self.net.retry.budget + self.net.timeout * 2)
     }
 
     pub fn states(&self) -> &StateStore {

@@ -53,6 +53,9 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
             fix: None,
         }),
     }
+    if let (Some(config), Ok(store)) = (&config, ctx.secrets()) {
+        findings.extend(doctor::keyring_conflicts(store.as_ref(), config));
+    }
     findings.extend(doctor::clipboard(std::io::stderr().is_terminal()));
     if let Some(config) = &config {
         findings.extend(doctor::profiles(config));

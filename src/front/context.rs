@@ -77,6 +77,7 @@ impl Ctx {
     pub fn broker(&self, settings: &Settings) -> Result<Broker, Failure> {
         let net = NetSettings {
             timeout: settings.http_timeout,
+            lock_wait: settings.lock_wait,
             ..NetSettings::default()
         };
         Ok(

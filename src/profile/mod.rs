@@ -134,6 +134,10 @@ pub struct Settings {
     /// How long to wait for an answer from Entra.
     #[serde(default = "default_http_timeout", with = "duration_text")]
     pub http_timeout: Duration,
+    /// How long to wait for another process holding a profile's lock before giving up; unset,
+    /// as long as that process can rightly take (see `Broker::lock_wait_limit`).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "duration_text::optional")]
+    pub lock_wait: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -142,6 +146,7 @@ impl Default for Settings {
             min_valid: default_min_valid(),
             clear_after: default_clear_after(),
             http_timeout: default_http_timeout(),
+            lock_wait: None,
         }
     }
 }
@@ -171,6 +176,25 @@ pub mod duration_text {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d)?;
         parse(&text).map_err(serde::de::Error::custom)
+    }
+
+    /// The same for a setting that may be left out.
+    pub mod optional {
+        use std::time::Duration;
+
+        use serde::{Deserializer, Serializer};
+
+        #[allow(clippy::ref_option)]
+        pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+            super::deserialize(d).map(Some)
+        }
     }
 
     /// Parses "15m", "90s", "1h30m"; a bare number is seconds.

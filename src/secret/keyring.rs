@@ -9,12 +9,13 @@
 //! pieces (see [`super::pieces`]).
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use keyring_core::CredentialStore;
 
 use super::keyring_entries::{SecretNames, StoreEntries};
 use super::pieces::{self, EntryLimit, PieceError};
-use super::{Secret, SecretKind, SecretStore, StoreError, check_size};
+use super::{SERVICE, Secret, SecretKind, SecretStore, StoreError, check_size};
 
 /// Which persistent store to use: `LCSAUTH_KEYRING=auto|secret-service|keyutils`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +134,13 @@ impl SecretStore for OsKeyring {
         .map_err(|e| map_piece_error(backend.name, kind, e))
     }
 
+    fn set_expiring(&self, profile: &str, kind: SecretKind, value: &Secret, lasts: Duration) -> Result<(), StoreError> {
+        self.set(profile, kind, value)?;
+        let backend = self.backend_for(kind)?;
+        pieces::expire(&StoreEntries(&backend.store), &self.names(profile, kind), lasts)
+            .map_err(|e| map_piece_error(backend.name, kind, e))
+    }
+
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError> {
         let backend = self.backend_for(kind)?;
         pieces::remove(&StoreEntries(&backend.store), &self.names(profile, kind), backend.limit)
@@ -145,6 +153,26 @@ impl SecretStore for OsKeyring {
 
     fn persistence_note(&self) -> Option<String> {
         self.persistent().ok().and_then(|b| b.note.clone())
+    }
+
+    fn conflicts(&self, profile: &str) -> Vec<String> {
+        let Ok(backend) = self.persistent() else {
+            return Vec::new();
+        };
+        let entries = StoreEntries(&backend.store);
+        [SecretKind::RefreshToken, SecretKind::Password]
+            .into_iter()
+            .filter_map(|kind| {
+                let user = pieces::Names::whole(&self.names(profile, kind));
+                let (total, foreign) = entries.conflict(&user)?;
+                Some(format!(
+                    "{total} items in the {} match the {} of '{profile}' (service {SERVICE}, username {user}); \
+                     {foreign} of them were not written by lcsauth",
+                    backend.name,
+                    kind.noun()
+                ))
+            })
+            .collect()
     }
 }
 
@@ -234,6 +262,14 @@ fn map_error(backend: &'static str, e: keyring_core::Error) -> StoreError {
         K::BadEncoding(_) | K::BadDataFormat(..) => StoreError::Failed {
             backend,
             reason: "the stored value is not valid UTF-8 text; run `lcsauth logout` to reset it".into(),
+        },
+        K::Ambiguous(items) => StoreError::Failed {
+            backend,
+            reason: format!(
+                "{} items in the keyring match this entry and lcsauth cannot tell which one it wrote; \
+                 remove the ones other programs wrote (`lcsauth doctor` names the entry)",
+                items.len()
+            ),
         },
         K::NoDefaultStore => StoreError::Unavailable {
             backend,

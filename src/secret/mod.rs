@@ -11,6 +11,7 @@ pub mod memory;
 pub mod pieces;
 
 use std::fmt;
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
@@ -146,6 +147,12 @@ pub trait SecretStore: Send + Sync {
     fn describe(&self) -> String;
     fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, StoreError>;
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), StoreError>;
+    /// Stores a secret that is worthless after `lasts`: a store that can (the kernel keyring)
+    /// drops it by itself then, so an expired token does not linger.
+    fn set_expiring(&self, profile: &str, kind: SecretKind, value: &Secret, lasts: Duration) -> Result<(), StoreError> {
+        let _ = lasts;
+        self.set(profile, kind, value)
+    }
     /// Removes the entry; removing a missing entry is not an error.
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), StoreError>;
     /// Opens the store now, so a command can fail before it spends a sign-in it cannot keep.
@@ -155,6 +162,11 @@ pub trait SecretStore: Send + Sync {
     /// A note to show the user about how long secrets last here, if it is not "until deleted".
     fn persistence_note(&self) -> Option<String> {
         None
+    }
+    /// For `doctor`: entries of `profile` that more than one item in the store matches.
+    fn conflicts(&self, profile: &str) -> Vec<String> {
+        let _ = profile;
+        Vec::new()
     }
 }
 

@@ -31,6 +31,11 @@ pub trait Entries {
     fn set_bytes(&self, user: &str, bytes: &[u8]) -> Result<(), EntryError>;
     /// Removes the entry; `Ok(false)` when there was none.
     fn delete(&self, user: &str) -> Result<bool, EntryError>;
+    /// Has the store drop the entry by itself after `after`; a store without timeouts ignores it.
+    fn expire(&self, user: &str, after: std::time::Duration) -> Result<(), EntryError> {
+        let _ = (user, after);
+        Ok(())
+    }
 }
 
 /// How much one entry of a store holds; at least a manifest (under 128 characters).
@@ -230,6 +235,19 @@ pub fn write(entries: &dyn Entries, names: &dyn Names, limit: EntryLimit, value:
     let other = if slot == 'a' { 'b' } else { 'a' };
     sweep(entries, names, other, 0, limit);
     Ok(())
+}
+
+/// Has the store drop the secret, and each of its pieces, by itself after `after`.
+pub fn expire(entries: &dyn Entries, names: &dyn Names, after: std::time::Duration) -> Result<(), PieceError> {
+    let whole = names.whole();
+    if let Some(text) = entries.get_text(&whole)?
+        && let Some(manifest) = Manifest::parse(text.expose())
+    {
+        for index in 0..manifest.count {
+            entries.expire(&names.piece(manifest.slot, index), after)?;
+        }
+    }
+    Ok(entries.expire(&whole, after)?)
 }
 
 /// Removes the secret and every piece it ever had; removing a missing secret is no error.
