@@ -47,6 +47,8 @@ async fn run() {
             api_host: None,
             project_id: None,
             remember_password: false,
+            cloud: None,
+            audiences: Vec::new(),
         })
         .collect();
     ProfileStore::new(cfg.clone())

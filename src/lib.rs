@@ -5,6 +5,7 @@
 //! binary (features `cli` and `tui`), and `cargo check --lib --no-default-features` proves it.
 
 pub mod atomic_file;
+pub mod audience;
 pub mod broker;
 pub mod clipboard;
 pub mod diagnose;

@@ -133,3 +133,41 @@ fn unknown_flow_lists_the_flows() {
 fn bad_duration_setting_shows_the_expected_form() {
     check("bad_setting.toml", "2:13", "not a duration like 15m");
 }
+
+#[test]
+fn unknown_audience_lists_the_audiences_that_exist() {
+    check(
+        "unknown_audience.toml",
+        "6:13",
+        "powerplatform, powerapps, dataverse:<org url>",
+    );
+}
+
+/// Profiles written before audiences existed load to the same endpoints, show only the `lcs`
+/// audience, and are written back without a new key.
+#[test]
+fn readme_profiles_from_before_audiences_load_and_resolve_as_before() {
+    use lcsauth::audience::Audience;
+    use lcsauth::profile::store::Config;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/profiles/readme_example.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let config = Config::parse(&text, &path).unwrap();
+    let prod = config.get("contoso-prod").unwrap();
+    let e = prod.endpoint();
+    assert_eq!(e.scope, "https://lcsapi.eu.lcs.dynamics.com//.default");
+    assert_eq!(e.api_host, "https://lcsapi.eu.lcs.dynamics.com");
+    assert_eq!(e.authority, "https://login.microsoftonline.com");
+    let pp = config.get("contoso-pp").unwrap();
+    assert_eq!(pp.endpoint().scope, "https://api.powerplatform.com/.default");
+    for p in &config.profiles {
+        assert_eq!(p.endpoint_for(&Audience::Lcs), p.endpoint(), "{}", p.name);
+        assert_eq!(p.audience_list(), vec![Audience::Lcs]);
+        assert_eq!(Audience::Lcs.secret_owner(p.name.as_str()), p.name.as_str());
+    }
+    let rendered = config.render();
+    assert!(
+        !rendered.contains("audiences") && !rendered.contains("cloud"),
+        "{rendered}"
+    );
+    assert_eq!(Config::parse(&rendered, &path).unwrap(), config);
+}

@@ -197,6 +197,8 @@ prop_compose! {
             api_host,
             project_id: project_id.map(|p| p.parse().unwrap()),
             remember_password: remember && flow == Flow::Password,
+            cloud: None,
+            audiences: Vec::new(),
         }
     }
 }

@@ -42,6 +42,8 @@ fn config_dir(dir: &Path) {
                     api_host: None,
                     project_id: None,
                     remember_password: false,
+                    cloud: None,
+                    audiences: Vec::new(),
                 })?;
             }
             Ok(())
@@ -49,6 +51,7 @@ fn config_dir(dir: &Path) {
         .unwrap();
     for i in 0..PROFILES {
         let state = ProfileState {
+            audiences: std::collections::BTreeMap::new(),
             token: Some(TokenMeta {
                 expires_at: now
                     .saturating_add(SignedDuration::from_secs(1800 + 30 * i as i64))

@@ -14,6 +14,8 @@ pub fn identity_changed(old: &Profile, new: &Profile) -> bool {
         || old.client_id != new.client_id
         || old.username != new.username
         || old.endpoint() != new.endpoint()
+        || old.cloud() != new.cloud()
+        || old.secret_meaning_changed(new)
 }
 
 /// Why a profile could not be deleted.
@@ -82,7 +84,7 @@ impl Broker {
             effect.renamed = true;
         }
         if identity_changed(old, new) {
-            self.logout(name, old.username != new.username)?;
+            self.logout(name, old.username != new.username || old.secret_meaning_changed(new))?;
             effect.tokens_removed = true;
             effect.renamed = false;
             return Ok(effect);
@@ -122,12 +124,22 @@ impl Broker {
                 }
             }
         }
+        // Each audience's access token besides `lcs` moves with the identity.
+        let audiences = self.states.load(from).known_audiences();
+        for a in &audiences {
+            if let Some(value) = self.secrets.get(&a.secret_owner(from), SecretKind::AccessToken)? {
+                self.secrets.set(&a.secret_owner(to), SecretKind::AccessToken, &value)?;
+            }
+        }
         self.states.rename(from, to).map_err(|source| BrokerError::Io {
             what: "the token state file".into(),
             source,
         })?;
         for kind in kinds {
             self.secrets.delete(from, kind)?;
+        }
+        for a in &audiences {
+            self.secrets.delete(&a.secret_owner(from), SecretKind::AccessToken)?;
         }
         Ok(())
     }
@@ -162,6 +174,8 @@ mod tests {
             api_host: None,
             project_id: None,
             remember_password: false,
+            cloud: None,
+            audiences: Vec::new(),
         };
         let name = profile.name.as_str();
         secrets.set(name, SecretKind::RefreshToken, &Secret::new("rt")).unwrap();

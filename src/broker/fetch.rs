@@ -4,27 +4,32 @@
 use jiff::Timestamp;
 
 use super::{
-    Broker, BrokerError, Grant, Issued, LastError, PasswordRefused, ProfileState, RefreshMeta, TokenMeta, blocking,
-    interactive, refuses_password,
+    AudienceState, Broker, BrokerError, Grant, Issued, LastError, PasswordRefused, ProfileState, RefreshMeta,
+    TokenMeta, blocking, interactive, refuses_password,
 };
 use super::{Prompt, Source};
+use crate::audience::Audience;
 use crate::entra::{EntraError, TokenResponse};
 use crate::profile::{Flow, Profile};
 use crate::secret::{Secret, SecretKind};
 use crate::token::{self, Claims};
+
+/// AADSTS65001: the user or an admin has not consented to the app using the resource.
+const CONSENT_REQUIRED: u32 = 65001;
 
 impl Broker {
     /// Gets a new token: refresh token first (unless `sign_in`), then the password.
     pub(super) async fn fetch(
         &self,
         profile: &Profile,
+        audience: &Audience,
         password: Option<Secret>,
         prompt: Option<&dyn Prompt>,
         has_refresh: bool,
         sign_in: bool,
     ) -> Result<Issued, BrokerError> {
         let name = profile.name.as_str();
-        let ep = profile.endpoint();
+        let ep = profile.endpoint_for(audience);
         let mut warnings = Vec::new();
         // A config another user can change could point this request anywhere.
         crate::trust::check(&self.dir)?;
@@ -35,7 +40,12 @@ impl Broker {
             && let Some(rt) = blocking(|| self.secrets.get(name, SecretKind::RefreshToken))?
         {
             match self.entra()?.refresh(&ep, &rt).await {
-                Ok(resp) => return self.store(profile, resp, Grant::RefreshToken, None, warnings),
+                Ok(resp) => return self.store(profile, audience, resp, Grant::RefreshToken, None, warnings),
+                // A missing consent is the audience's, not the refresh token's: it stays, and
+                // serves the identity's other audiences.
+                Err(EntraError::Refused(r)) if r.code() == Some(CONSENT_REQUIRED) => {
+                    return Err(EntraError::Refused(r).into());
+                }
                 Err(EntraError::Refused(r)) => {
                     // A refused refresh token (revoked, expired, or no longer enough for the
                     // tenant's policy) is deleted: it is never sent again.
@@ -59,6 +69,48 @@ impl Broker {
             }
         }
         match profile.flow {
+            Flow::ClientSecret => {
+                if audience.is_lcs() {
+                    return Err(BrokerError::Unusable(format!(
+                        "profile '{name}' signs in as the app itself (client secret), and LCS does not accept \
+                         service principals; ask for one of its audiences ({})",
+                        crate::audience::format_list(&profile.audiences)
+                    )));
+                }
+                // The secret typed now (kept after it worked) or the one in the keyring, which is
+                // sent only where it was given and not again after Entra refused it.
+                let (secret, typed) = if let Some(s) = password {
+                    (s, true)
+                } else {
+                    let state = self.states.load(name);
+                    if let Some(r) = state.password_refused {
+                        return Err(Self::sign_in_needed(profile, &r.reason()));
+                    }
+                    let Some(s) = blocking(|| self.secrets.get(name, SecretKind::Password))? else {
+                        return Err(Self::sign_in_needed(profile, "no client secret is stored"));
+                    };
+                    let here = super::PasswordTarget::of(profile);
+                    if let Some(why) = super::PasswordTarget::reason(state.password_for.as_ref(), &here) {
+                        return Err(Self::sign_in_needed(profile, &why));
+                    }
+                    (s, false)
+                };
+                let resp = match self.entra()?.client_credentials(&ep, &secret).await {
+                    Ok(resp) => resp,
+                    Err(EntraError::Refused(r)) => {
+                        // A refused secret is not sent again until one is typed and accepted.
+                        if !typed {
+                            let mut state = self.states.load(name);
+                            state.password_refused = Some(PasswordRefused::of(Timestamp::now(), &r));
+                            let _ = self.states.save(name, &state);
+                        }
+                        return Err(EntraError::Refused(r).into());
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let remember = typed.then_some(&secret);
+                self.store(profile, audience, resp, Grant::ClientCredentials, remember, warnings)
+            }
             Flow::Password => {
                 let (password, typed) = match password {
                     Some(p) => (p, true),
@@ -83,14 +135,14 @@ impl Broker {
                     Err(e) => return Err(e.into()),
                 };
                 let remember = (typed && profile.remember_password).then_some(&password);
-                self.store(profile, resp, Grant::Password, remember, warnings)
+                self.store(profile, audience, resp, Grant::Password, remember, warnings)
             }
             Flow::DeviceCode | Flow::Browser => {
                 let Some(prompt) = prompt else {
                     return Err(Self::sign_in_needed(profile, "there is no refresh token"));
                 };
-                let (resp, grant) = self.interactive_grant(profile, prompt).await?;
-                self.store(profile, resp, grant, None, warnings)
+                let (resp, grant) = self.interactive_grant(profile, audience, prompt).await?;
+                self.store(profile, audience, resp, grant, None, warnings)
             }
         }
     }
@@ -99,16 +151,28 @@ impl Broker {
     async fn interactive_grant(
         &self,
         profile: &Profile,
+        audience: &Audience,
         prompt: &dyn Prompt,
     ) -> Result<(TokenResponse, Grant), BrokerError> {
-        let ep = profile.endpoint();
+        let ep = profile.endpoint_for(audience);
         let entra = self.entra()?;
+        // A claims challenge from the audience's last refusal is the step-up this sign-in answers.
+        let claims = self
+            .states
+            .load(profile.name.as_str())
+            .slot(audience)
+            .last_error
+            .and_then(|e| e.claims);
+        let claims = claims.as_deref();
         Ok(if profile.flow == Flow::DeviceCode {
-            (interactive::device_code(entra, &ep, prompt).await?, Grant::DeviceCode)
+            (
+                interactive::device_code_with_claims(entra, &ep, prompt, claims).await?,
+                Grant::DeviceCode,
+            )
         } else {
             let hint = profile.username.as_deref();
             (
-                interactive::browser(entra, &ep, hint, prompt).await?,
+                interactive::browser_with_claims(entra, &ep, hint, prompt, claims).await?,
                 Grant::AuthorizationCode,
             )
         })
@@ -119,14 +183,15 @@ impl Broker {
     pub(super) async fn sign_in_interactive(
         &self,
         profile: &Profile,
+        audience: &Audience,
         prompt: &dyn Prompt,
     ) -> Result<Issued, BrokerError> {
         crate::trust::check(&self.dir)?;
         blocking(|| self.secrets.check())?;
-        let got = self.interactive_grant(profile, prompt).await;
+        let got = self.interactive_grant(profile, audience, prompt).await;
         let _lock = self.lock(profile).await?;
-        let result = got.and_then(|(resp, grant)| self.store(profile, resp, grant, None, Vec::new()));
-        self.record(profile, &result);
+        let result = got.and_then(|(resp, grant)| self.store(profile, audience, resp, grant, None, Vec::new()));
+        self.record(profile, audience, &result);
         result
     }
 
@@ -134,6 +199,7 @@ impl Broker {
         let name = profile.name.as_str();
         let command = match profile.flow {
             Flow::Password => format!("lcsauth login {name} --password-stdin"),
+            Flow::ClientSecret => format!("lcsauth login {name} --password-stdin (the client secret on stdin)"),
             Flow::DeviceCode | Flow::Browser => format!("lcsauth login {name}"),
         };
         BrokerError::SignInNeeded {
@@ -148,6 +214,7 @@ impl Broker {
     fn store(
         &self,
         profile: &Profile,
+        audience: &Audience,
         resp: TokenResponse,
         grant: Grant,
         remember: Option<&Secret>,
@@ -192,7 +259,7 @@ impl Broker {
             warning = Some(e.to_string());
         }
         let claims = claims.unwrap_or_default();
-        if let Some(w) = claims.audience_mismatch(&profile.endpoint().api_host) {
+        if let Some(w) = claims.audience_mismatch(&profile.resource_for(audience)) {
             warnings.push(w);
         }
         blocking(|| -> Result<(), BrokerError> {
@@ -201,24 +268,31 @@ impl Broker {
                 state.password_for = Some(super::PasswordTarget::of(profile));
             }
             let lasts = std::time::Duration::try_from(expires_at.duration_since(now)).unwrap_or_default();
-            if let Err(e) = self
-                .secrets
-                .set_expiring(name, SecretKind::AccessToken, &resp.access_token, lasts)
-            {
+            if let Err(e) = self.secrets.set_expiring(
+                &audience.secret_owner(name),
+                SecretKind::AccessToken,
+                &resp.access_token,
+                lasts,
+            ) {
                 warnings.push(format!(
                     "the access token was not cached ({e}); the next call signs in again"
                 ));
             }
             Ok(())
         })?;
-        state.token = Some(TokenMeta {
-            expires_at,
-            obtained_at: now,
-            grant,
-            claims,
-            warning,
-        });
-        state.last_error = None;
+        state.set_slot(
+            audience,
+            AudienceState {
+                token: Some(TokenMeta {
+                    expires_at,
+                    obtained_at: now,
+                    grant,
+                    claims,
+                    warning,
+                }),
+                last_error: None,
+            },
+        );
         if grant != Grant::RefreshToken {
             // A sign-in succeeded: a password held back after a refusal may be used again.
             state.password_refused = None;
@@ -238,7 +312,7 @@ impl Broker {
     }
 
     /// Notes a failure in the profile's state so `status` and the board can explain it.
-    pub(super) fn record(&self, profile: &Profile, result: &Result<Issued, BrokerError>) {
+    pub(super) fn record(&self, profile: &Profile, audience: &Audience, result: &Result<Issued, BrokerError>) {
         // "Sign-in needed" is a state, not a failure: the board shows it from the missing token.
         let Err(e) = result else { return };
         if matches!(e, BrokerError::SignInNeeded { .. }) {
@@ -255,12 +329,19 @@ impl Broker {
             other => LastError::new(now, other.to_string()),
         };
         let name = profile.name.as_str();
+        let consent = last.code == Some(CONSENT_REQUIRED);
         let last = LastError {
-            fix: last.fix.map(|f| f.replace(" NAME", &format!(" {name}"))),
+            fix: if consent {
+                Some(audience.consent_fix())
+            } else {
+                last.fix.map(|f| f.replace(" NAME", &format!(" {name}")))
+            },
             ..last
         };
         let mut state = self.states.load(name);
-        state.last_error = Some(last);
+        let mut slot = state.slot(audience);
+        slot.last_error = Some(last);
+        state.set_slot(audience, slot);
         let _ = self.states.save(name, &state);
     }
 }

@@ -42,7 +42,17 @@ pub async fn device_code(
     ep: &Endpoint,
     prompt: &dyn Prompt,
 ) -> Result<TokenResponse, BrokerError> {
-    let dc = entra.device_code(ep).await?;
+    device_code_with_claims(entra, ep, prompt, None).await
+}
+
+/// [`device_code`] answering a claims challenge (the step-up a tenant's policy demands).
+pub async fn device_code_with_claims(
+    entra: &EntraClient,
+    ep: &Endpoint,
+    prompt: &dyn Prompt,
+    claims: Option<&str>,
+) -> Result<TokenResponse, BrokerError> {
+    let dc = entra.device_code_with_claims(ep, claims).await?;
     let lifetime = dc.expires_in.filter(|s| *s > 0).unwrap_or(900);
     let expires_at = Timestamp::now()
         .saturating_add(SignedDuration::from_secs(lifetime))
@@ -85,6 +95,17 @@ pub async fn browser(
     login_hint: Option<&str>,
     prompt: &dyn Prompt,
 ) -> Result<TokenResponse, BrokerError> {
+    browser_with_claims(entra, ep, login_hint, prompt, None).await
+}
+
+/// [`browser`] passing a claims challenge to `/authorize`.
+pub async fn browser_with_claims(
+    entra: &EntraClient,
+    ep: &Endpoint,
+    login_hint: Option<&str>,
+    prompt: &dyn Prompt,
+    claims: Option<&str>,
+) -> Result<TokenResponse, BrokerError> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|source| BrokerError::Io {
@@ -104,7 +125,10 @@ pub async fn browser(
     let redirect_uri = format!("http://127.0.0.1:{port}");
     let verifier = Secret::new(random_text(64));
     let state = random_text(32);
-    let url = authorize_url(ep, &redirect_uri, &challenge(&verifier), &state, login_hint)?;
+    let mut url = authorize_url(ep, &redirect_uri, &challenge(&verifier), &state, login_hint)?;
+    if let Some(c) = claims {
+        url = with_claims(&url, c)?;
+    }
     prompt.open_browser(&url);
     let code = tokio::time::timeout(BROWSER_TIMEOUT, receive_code(&listener, &state))
         .await
@@ -150,6 +174,13 @@ pub fn authorize_url(
     reqwest::Url::parse_with_params(&base, params)
         .map(String::from)
         .map_err(|e| BrokerError::Unusable(format!("cannot build the sign-in URL from {base}: {e}")))
+}
+
+/// The authorize URL with a `claims` parameter (a claims challenge to answer).
+pub fn with_claims(url: &str, claims: &str) -> Result<String, BrokerError> {
+    let mut u = reqwest::Url::parse(url).map_err(|e| BrokerError::Unusable(format!("bad sign-in URL: {e}")))?;
+    u.query_pairs_mut().append_pair("claims", claims);
+    Ok(u.into())
 }
 
 /// The S256 code challenge of a verifier.

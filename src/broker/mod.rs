@@ -4,6 +4,10 @@
 //! or remembered), else it says which sign-in is needed. One process at a time fetches for a
 //! profile: the others wait on the profile's lock file and then take what it stored, so twenty
 //! scripts started at once make one request and the rotated refresh token is never lost.
+//!
+//! A profile is an identity with audiences ([`Audience`]): each audience's access token is
+//! cached, counted down and refreshed on its own, all from the identity's one refresh token,
+//! and the lock is the identity's, so whichever audience refreshes last keeps the rotated one.
 
 pub mod change;
 mod fetch;
@@ -19,9 +23,10 @@ use jiff::Timestamp;
 
 pub use interactive::{DeviceCodeInfo, Prompt};
 pub use refused::{PasswordRefused, PasswordTarget, refuses_password};
-pub use state::{Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
+pub use state::{AudienceState, Grant, LastError, ProfileState, RefreshMeta, StateStore, TokenMeta};
 
 use crate::atomic_file::FileLock;
+use crate::audience::Audience;
 use crate::entra::{EntraClient, EntraError, RetryPolicy};
 use crate::paths::ConfigDir;
 use crate::profile::Profile;
@@ -81,6 +86,8 @@ pub struct Ask {
     pub force: bool,
     /// A password typed now (`--password-stdin` or a form).
     pub password: Option<Secret>,
+    /// Which of the identity's audiences the token is for (default: `lcs`).
+    pub audience: Audience,
 }
 
 /// Network settings for the Entra client.
@@ -178,7 +185,7 @@ impl Broker {
         Ok(self.entra.get_or_init(|| client))
     }
 
-    /// The cached token if it is fresh by the rule of [`freshness`] (no network, no lock):
+    /// The cached LCS token if it is fresh by the rule of [`freshness`] (no network, no lock):
     /// valid for `min_valid`, or for half of Entra's lifetime when that is shorter (with a
     /// warning that says so).
     pub fn cached(
@@ -187,15 +194,28 @@ impl Broker {
         min_valid: Duration,
         now: Timestamp,
     ) -> Result<Option<Issued>, BrokerError> {
+        self.cached_for(profile, &Audience::Lcs, min_valid, now)
+    }
+
+    /// The cached token of `audience` if it stays valid for `min_valid` (no network, no lock).
+    pub fn cached_for(
+        &self,
+        profile: &Profile,
+        audience: &Audience,
+        min_valid: Duration,
+        now: Timestamp,
+    ) -> Result<Option<Issued>, BrokerError> {
         let name = profile.name.as_str();
         let state = self.states.load(name);
-        let Some(meta) = state.token else { return Ok(None) };
+        let Some(meta) = state.slot(audience).token else {
+            return Ok(None);
+        };
         if freshness::state(Some(&meta), now, min_valid, false) != TokenState::Valid {
             return Ok(None);
         }
         Ok(self
             .secrets
-            .get(name, SecretKind::AccessToken)?
+            .get(&audience.secret_owner(name), SecretKind::AccessToken)?
             .map(|access_token| Issued {
                 access_token,
                 expires_at: meta.expires_at,
@@ -209,18 +229,19 @@ impl Broker {
     /// A token valid for at least `ask.min_valid`, fetching one if needed.
     pub async fn fresh(&self, profile: &Profile, ask: Ask) -> Result<Issued, BrokerError> {
         let started = Timestamp::now();
+        let audience = &ask.audience;
         if !ask.force
-            && let Some(t) = self.blocking_cached(profile, ask.min_valid, started)?
+            && let Some(t) = self.blocking_cached(profile, audience, ask.min_valid, started)?
         {
             return Ok(t);
         }
         let _lock = self.lock(profile).await?;
         // Another process may have fetched while this one waited for the lock.
         let state = self.states.load(profile.name.as_str());
-        if let Some(meta) = &state.token {
+        if let Some(meta) = &state.slot(audience).token {
             let fetched_meanwhile = meta.obtained_at >= started;
             if (fetched_meanwhile || !ask.force)
-                && let Some(mut t) = self.blocking_cached(profile, ask.min_valid, Timestamp::now())?
+                && let Some(mut t) = self.blocking_cached(profile, audience, ask.min_valid, Timestamp::now())?
             {
                 if fetched_meanwhile {
                     t.source = Source::Joined;
@@ -229,13 +250,20 @@ impl Broker {
             }
         }
         let mut result = self
-            .fetch(profile, ask.password, None, state.refresh_token.is_some(), false)
+            .fetch(
+                profile,
+                audience,
+                ask.password,
+                None,
+                state.refresh_token.is_some(),
+                false,
+            )
             .await;
-        self.record(profile, &result);
+        self.record(profile, audience, &result);
         if let Ok(t) = &mut result {
             // Entra's lifetime is shorter than min_valid: the token is handed out all the same
             // (asking again cannot make it longer), and the caller hears why.
-            let meta = self.states.load(profile.name.as_str()).token;
+            let meta = self.states.load(profile.name.as_str()).slot(audience).token;
             if let Some(w) =
                 meta.and_then(|m| freshness::short_warning(profile.name.as_str(), &m, Timestamp::now(), ask.min_valid))
             {
@@ -277,15 +305,35 @@ impl Broker {
 
     /// Signs in with the profile's own flow now, ignoring any cached or refresh token.
     pub async fn login(&self, profile: &Profile, password: Option<Secret>) -> Result<Issued, BrokerError> {
+        self.login_for(profile, &Audience::Lcs, password).await
+    }
+
+    /// [`Broker::login`] asking for a token of `audience`; the refresh token serves them all.
+    pub async fn login_for(
+        &self,
+        profile: &Profile,
+        audience: &Audience,
+        password: Option<Secret>,
+    ) -> Result<Issued, BrokerError> {
         let _lock = self.lock(profile).await?;
-        let result = self.fetch(profile, password, None, false, true).await;
-        self.record(profile, &result);
+        let result = self.fetch(profile, audience, password, None, false, true).await;
+        self.record(profile, audience, &result);
         result
     }
 
     /// Signs in with an interactive flow (device code or browser) through `prompt`.
     pub async fn login_interactive(&self, profile: &Profile, prompt: &dyn Prompt) -> Result<Issued, BrokerError> {
-        self.sign_in_interactive(profile, prompt).await
+        self.login_interactive_for(profile, &Audience::Lcs, prompt).await
+    }
+
+    /// [`Broker::login_interactive`] asking for a token of `audience`.
+    pub async fn login_interactive_for(
+        &self,
+        profile: &Profile,
+        audience: &Audience,
+        prompt: &dyn Prompt,
+    ) -> Result<Issued, BrokerError> {
+        self.sign_in_interactive(profile, audience, prompt).await
     }
 
     /// Removes the profile's tokens (and the remembered password if asked) and its metadata.
@@ -294,6 +342,7 @@ impl Broker {
         // keyring fails below. A kept password keeps the record of where it may go and of a
         // refusal that holds it back.
         let state = self.states.load(profile);
+        let audiences = state.known_audiences();
         let kept = ProfileState {
             password_for: state.password_for,
             password_refused: state.password_refused,
@@ -311,6 +360,10 @@ impl Broker {
         for kind in [SecretKind::AccessToken, SecretKind::RefreshToken] {
             self.secrets.delete(profile, kind)?;
         }
+        for audience in &audiences {
+            self.secrets
+                .delete(&audience.secret_owner(profile), SecretKind::AccessToken)?;
+        }
         if forget_password {
             self.secrets.delete(profile, SecretKind::Password)?;
         }
@@ -320,11 +373,12 @@ impl Broker {
     fn blocking_cached(
         &self,
         profile: &Profile,
+        audience: &Audience,
         min_valid: Duration,
         now: Timestamp,
     ) -> Result<Option<Issued>, BrokerError> {
         // Keyring reads are blocking calls; keep them off async worker threads.
-        blocking(|| self.cached(profile, min_valid, now))
+        blocking(|| self.cached_for(profile, audience, min_valid, now))
     }
 
     async fn lock(&self, profile: &Profile) -> Result<FileLock, BrokerError> {
@@ -358,6 +412,19 @@ impl Broker {
     pub fn status(&self, profile: &Profile, now: Timestamp, min_valid: Duration) -> Status {
         Status::of(self.states.load(profile.name.as_str()), now, min_valid)
     }
+
+    /// The status of each of the profile's audiences: `lcs`, the configured ones, then any
+    /// other the state holds a token or error for (asked by name once).
+    pub fn audience_statuses(&self, profile: &Profile, now: Timestamp, min_valid: Duration) -> Vec<(Audience, Status)> {
+        let state = self.states.load(profile.name.as_str());
+        audiences_of(profile, &state)
+            .into_iter()
+            .map(|a| {
+                let status = Status::of(state.view(&a), now, min_valid);
+                (a, status)
+            })
+            .collect()
+    }
 }
 
 /// Runs a blocking call (a keyring round trip, 10–25 ms over D-Bus). On a worker thread of a
@@ -372,6 +439,17 @@ fn blocking<T>(f: impl FnOnce() -> T) -> T {
         }
         _ => f(),
     }
+}
+
+/// The audiences a profile shows: `lcs`, the configured ones, then those only its state knows.
+pub fn audiences_of(profile: &Profile, state: &ProfileState) -> Vec<Audience> {
+    let mut list = profile.audience_list();
+    for a in state.known_audiences() {
+        if !list.contains(&a) {
+            list.push(a);
+        }
+    }
+    list
 }
 
 /// A profile's token state at a moment.

@@ -1,16 +1,21 @@
 //! Non-secret token metadata per profile, kept in `state/<profile>.json` so the board and
 //! `status` render without unlocking the keyring.
 
+use std::collections::BTreeMap;
 use std::io;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::atomic_file::write_private;
+use crate::audience::Audience;
 use crate::diagnose::Diagnosis;
 use crate::entra::EntraError;
 use crate::paths::ConfigDir;
 use crate::token::Claims;
+
+/// The longest claims challenge kept for the next sign-in.
+pub const MAX_CLAIMS: usize = 4096;
 
 /// The format version written into every state file.
 pub const STATE_VERSION: u32 = 1;
@@ -23,6 +28,7 @@ pub enum Grant {
     RefreshToken,
     DeviceCode,
     AuthorizationCode,
+    ClientCredentials,
 }
 
 impl Grant {
@@ -32,6 +38,7 @@ impl Grant {
             Self::RefreshToken => "refresh_token",
             Self::DeviceCode => "device_code",
             Self::AuthorizationCode => "authorization_code",
+            Self::ClientCredentials => "client_credentials",
         }
     }
 }
@@ -74,6 +81,9 @@ pub struct LastError {
     pub trace_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
+    /// A claims challenge Entra sent: the next interactive sign-in passes it to `/authorize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<String>,
 }
 
 impl LastError {
@@ -89,6 +99,7 @@ impl LastError {
             article_step: None,
             trace_id: None,
             correlation_id: None,
+            claims: None,
         }
     }
 
@@ -104,6 +115,12 @@ impl LastError {
             last.article_step = dx.article_step;
             last.trace_id = r.trace_id().map(str::to_string);
             last.correlation_id = r.correlation_id().map(str::to_string);
+            // A challenge is a few hundred bytes of JSON; anything else is not kept.
+            last.claims = r
+                .body
+                .claims
+                .clone()
+                .filter(|c| c.len() <= MAX_CLAIMS && serde_json::from_str::<serde_json::Value>(c).is_ok());
         }
         last
     }
@@ -126,6 +143,64 @@ pub struct ProfileState {
     /// The sign-in the remembered password was given for; it is sent to no other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_for: Option<super::refused::PasswordTarget>,
+    /// Every audience but `lcs` (whose token and error are the fields above, as they always
+    /// were), keyed by the audience as written in `profiles.toml`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub audiences: BTreeMap<String, AudienceState>,
+}
+
+/// One audience's access-token metadata and last failure; the refresh token is the identity's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AudienceState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<LastError>,
+}
+
+impl ProfileState {
+    /// The state as one audience sees it: its own token and error, the identity's refresh token.
+    #[must_use]
+    pub fn view(&self, audience: &Audience) -> ProfileState {
+        let slot = self.slot(audience);
+        ProfileState {
+            version: self.version,
+            token: slot.token,
+            refresh_token: self.refresh_token.clone(),
+            last_error: slot.last_error,
+            audiences: BTreeMap::new(),
+            password_for: self.password_for.clone(),
+            password_refused: self.password_refused.clone(),
+        }
+    }
+
+    /// The audience's token and error.
+    pub fn slot(&self, audience: &Audience) -> AudienceState {
+        if audience.is_lcs() {
+            return AudienceState {
+                token: self.token.clone(),
+                last_error: self.last_error.clone(),
+            };
+        }
+        self.audiences.get(&audience.to_string()).cloned().unwrap_or_default()
+    }
+
+    /// Replaces the audience's token and error.
+    pub fn set_slot(&mut self, audience: &Audience, slot: AudienceState) {
+        if audience.is_lcs() {
+            self.token = slot.token;
+            self.last_error = slot.last_error;
+        } else if slot == AudienceState::default() {
+            self.audiences.remove(&audience.to_string());
+        } else {
+            self.audiences.insert(audience.to_string(), slot);
+        }
+    }
+
+    /// The audiences other than `lcs` this state holds something for.
+    pub fn known_audiences(&self) -> Vec<Audience> {
+        self.audiences.keys().filter_map(|k| k.parse().ok()).collect()
+    }
 }
 
 /// Reads and writes state files.

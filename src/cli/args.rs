@@ -5,6 +5,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
+use lcsauth::audience::{Audience, Cloud};
 use lcsauth::profile::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant, duration_text};
 use lcsauth::region::Region;
 
@@ -69,6 +70,9 @@ pub enum Command {
         /// Read the password from one line of standard input
         #[arg(long)]
         password_stdin: bool,
+        /// The audience to sign in for (default lcs); the sign-in serves the identity's others too
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+        audience: Option<Audience>,
     },
     /// Print a token that stays valid for at least --min-valid
     #[command(
@@ -88,6 +92,9 @@ pub enum Command {
         /// Print a JSON array instead of a table
         #[arg(long)]
         json: bool,
+        /// Show this audience's state instead of LCS's (lcs, powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE)
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+        audience: Option<Audience>,
     },
     /// Remove a profile's tokens from the keyring
     #[command(after_help = "Example:\n  lcsauth logout contoso-prod --forget-password")]
@@ -108,6 +115,10 @@ pub enum Command {
         /// The token must stay valid at least this long, e.g. 30m (default: the min_valid setting)
         #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
         min_valid: Option<Duration>,
+        /// Also (or instead of lcs) export this audience's token as LCSAUTH_TOKEN_<AUDIENCE>; repeatable
+        /// (lcs: LCS_ACCESS_TOKEN, powerplatform: PP_ACCESS_TOKEN too)
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+        audience: Vec<Audience>,
         /// The command and its arguments, after `--`
         #[arg(last = true, required = true, num_args = 1.., value_name = "CMD")]
         command: Vec<std::ffi::OsString>,
@@ -265,6 +276,12 @@ pub struct ProfileFields {
     /// Keep the password in the OS keyring after the next successful sign-in
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub remember_password: Option<bool>,
+    /// Cloud of the audience presets: public, gcc, gcc-high, dod, china (default: the region's)
+    #[arg(long, value_parser = optional::<Cloud>)]
+    pub cloud: Option<Clearable<Cloud>>,
+    /// Audiences besides lcs, comma-separated, e.g. powerplatform,dataverse:https://contoso.crm.dynamics.com
+    #[arg(long, value_parser = audience_list, value_name = "LIST")]
+    pub audiences: Option<Clearable<Vec<Audience>>>,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +300,9 @@ pub struct TokenArgs {
     /// Read the password from one line of standard input if a sign-in is needed
     #[arg(long)]
     pub password_stdin: bool,
+    /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
+    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+    pub audience: Option<Audience>,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +318,9 @@ pub struct CopyArgs {
     /// Clear the clipboard after this long if it still holds the token (default: the clear_after setting, 45s)
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub clear_after: Option<Duration>,
+    /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
+    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+    pub audience: Option<Audience>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -310,6 +333,8 @@ pub enum Format {
     Bearer,
     /// A JSON object with the token and its expiry
     Json,
+    /// The JSON of `az account get-access-token` (accessToken, expiresOn, expires_on, tenant, tokenType)
+    Az,
 }
 
 /// What `copy` can put on the clipboard: the same words as `token --format` mean the same text.
@@ -325,6 +350,15 @@ pub enum CopyFormat {
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
     duration_text::parse(s)
+}
+
+fn parse_audience(s: &str) -> Result<Audience, String> {
+    s.parse()
+}
+
+fn audience_list(s: &str) -> Result<Clearable<Vec<Audience>>, String> {
+    let list = lcsauth::audience::parse_list(s)?;
+    Ok(Clearable(Some(list).filter(|l| !l.is_empty())))
 }
 
 fn parse_flow(s: &str) -> Result<Flow, String> {

@@ -66,12 +66,53 @@ pub fn regions() -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// The audiences: the presets every identity has, then each audience the profiles list
+/// (their Dataverse and F&O URLs).
+pub fn audiences() -> Vec<CompletionCandidate> {
+    let mut out: Vec<CompletionCandidate> = [
+        ("lcs", "the profile's LCS region (default)"),
+        ("powerplatform", "the Power Platform API"),
+        ("powerapps", "the BAP / Power Apps admin API"),
+        (
+            "dataverse:",
+            "a Dataverse organisation: dataverse:https://org.crm.dynamics.com",
+        ),
+        (
+            "fno:",
+            "a Finance and Operations environment: fno:https://env.operations.dynamics.com",
+        ),
+        ("custom:", "any one scope: custom:https://…/.default"),
+    ]
+    .into_iter()
+    .map(|(v, h)| CompletionCandidate::new(v).help(Some(h.into())))
+    .collect();
+    let configured = ConfigDir::from_env()
+        .and_then(|dir| ProfileStore::new(dir).load().ok())
+        .map(|c| c.profiles)
+        .unwrap_or_default();
+    let mut seen = Vec::new();
+    for p in &configured {
+        for a in p.audiences.iter().filter(|a| !lcsauth::audience::PRESETS.contains(a)) {
+            let text = a.to_string();
+            if !seen.contains(&text) {
+                out.push(CompletionCandidate::new(text.clone()).help(Some(format!("listed by {}", p.name).into())));
+                seen.push(text);
+            }
+        }
+    }
+    out
+}
+
 /// The sign-in flows.
 pub fn flows() -> Vec<CompletionCandidate> {
     [
         ("password", "the vendor article's password grant; no MFA"),
         ("device-code", "a code typed at microsoft.com/devicelogin; MFA works"),
         ("browser", "a browser on this machine; MFA works"),
+        (
+            "client-secret",
+            "the app itself with a client secret; Power Platform and Dataverse, not LCS",
+        ),
     ]
     .into_iter()
     .map(|(v, h)| CompletionCandidate::new(v).help(Some(h.into())))

@@ -12,6 +12,8 @@ use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
+use lcsauth::audience::Audience;
+
 use super::token_cmd;
 use crate::front::Ctx;
 use crate::front::failure::Failure;
@@ -19,7 +21,17 @@ use crate::front::failure::Failure;
 /// Set in the child so a nested `lcsauth exec` can refuse.
 pub const MARKER: &str = "LCSAUTH_EXEC_PROFILE";
 
-pub fn run(ctx: &Ctx, name: Option<&str>, min_valid: Option<Duration>, command: &[OsString]) -> Result<(), Failure> {
+/// Runs `command` with a fresh token of each audience asked (`lcs` when none is) in its
+/// environment: `lcs` as `LCS_ACCESS_TOKEN`, `LCS_AUTHORIZATION` and `LCS_API_URL`,
+/// `powerplatform` also as `PP_ACCESS_TOKEN` and `PP_API_URL`, every one as
+/// `LCSAUTH_TOKEN_<AUDIENCE>`.
+pub fn run(
+    ctx: &Ctx,
+    name: Option<&str>,
+    min_valid: Option<Duration>,
+    audiences: &[Audience],
+    command: &[OsString],
+) -> Result<(), Failure> {
     if let Some(outer) = std::env::var_os(MARKER) {
         return Err(Failure::usage(format!(
             "refusing to nest: this shell already runs under `lcsauth exec` for profile '{}'; \
@@ -30,14 +42,35 @@ pub fn run(ctx: &Ctx, name: Option<&str>, min_valid: Option<Duration>, command: 
     let (program, args) = command
         .split_first()
         .ok_or_else(|| Failure::usage("exec needs a command after --"))?;
-    let (profile, issued) = token_cmd::fresh(ctx, name, min_valid, false, false)?;
-    let api = profile.endpoint().api_host;
+    // No --audience: the profile's default audience (lcs, as always, for a user's profile).
+    let asked: Vec<Option<&Audience>> = if audiences.is_empty() {
+        vec![None]
+    } else {
+        audiences.iter().map(Some).collect()
+    };
     let mut cmd = Command::new(program);
-    cmd.args(args)
-        .env("LCS_ACCESS_TOKEN", issued.access_token.expose())
-        .env("LCS_AUTHORIZATION", format!("Bearer {}", issued.access_token.expose()))
-        .env("LCS_API_URL", &api)
-        .env(MARKER, profile.name.as_str());
+    cmd.args(args);
+    let mut profile_name = String::new();
+    for asked in asked {
+        let (profile, audience, issued) = token_cmd::fresh_for(ctx, name, asked, min_valid, false, false)?;
+        let audience = &audience;
+        let token = issued.access_token.expose();
+        let api = profile.endpoint_for(audience).api_host;
+        match audience {
+            Audience::Lcs => {
+                cmd.env("LCS_ACCESS_TOKEN", token)
+                    .env("LCS_AUTHORIZATION", format!("Bearer {token}"))
+                    .env("LCS_API_URL", &api);
+            }
+            Audience::PowerPlatform => {
+                cmd.env("PP_ACCESS_TOKEN", token).env("PP_API_URL", &api);
+            }
+            _ => {}
+        }
+        cmd.env(audience.env_var(), token);
+        profile_name = profile.name.to_string();
+    }
+    cmd.env(MARKER, &profile_name);
     let shown = lcsauth::sanitize::line(&program.to_string_lossy()).into_owned();
     let rt = crate::front::runtime()?;
     let status = rt.block_on(run_owned(cmd)).map_err(|e| {

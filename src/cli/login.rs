@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 
+use lcsauth::audience::Audience;
 use lcsauth::broker::{DeviceCodeInfo, Issued, Prompt};
 use lcsauth::profile::{Flow, Profile};
 
@@ -10,11 +11,14 @@ use crate::front::failure::{Exit, Failure};
 use crate::front::session::{no_browser_reason, open_in_browser, over_ssh};
 use crate::front::{Ctx, runtime};
 
-pub fn login(ctx: &Ctx, name: Option<&str>, password_stdin: bool) -> Result<(), Failure> {
+pub fn login(ctx: &Ctx, name: Option<&str>, password_stdin: bool, audience: Option<&Audience>) -> Result<(), Failure> {
     let config = ctx.config()?;
     let profile = ctx.select(&config, name)?.clone();
+    let audience = audience.cloned().unwrap_or_else(|| profile.default_audience());
+    let audience = &audience;
     let password = match (profile.flow, password_stdin) {
-        (Flow::Password, true) => Some(password_from_stdin()?),
+        // For the client-secret flow the line is the client secret, kept once it works.
+        (Flow::Password | Flow::ClientSecret, true) => Some(password_from_stdin()?),
         (_, true) => {
             return Err(Failure::usage(format!(
                 "profile '{}' signs in with the {} flow, which takes no password",
@@ -23,12 +27,23 @@ pub fn login(ctx: &Ctx, name: Option<&str>, password_stdin: bool) -> Result<(), 
         }
         _ => None,
     };
-    sign_in(ctx, &profile, password)
+    sign_in_for(ctx, &profile, audience, password)
 }
 
 /// Signs in with the profile's flow; for the password flow without a password given, uses the
 /// remembered one or asks on the terminal.
 pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::Secret>) -> Result<(), Failure> {
+    sign_in_for(ctx, profile, &profile.default_audience(), password)
+}
+
+/// [`sign_in`] asking for a token of `audience`; a claims challenge that audience's last
+/// refusal carried is passed to the interactive sign-in.
+pub fn sign_in_for(
+    ctx: &Ctx,
+    profile: &Profile,
+    audience: &Audience,
+    password: Option<lcsauth::secret::Secret>,
+) -> Result<(), Failure> {
     let config = ctx.config()?;
     let broker = ctx.broker(&config.settings)?;
     let name = profile.name.as_str();
@@ -53,11 +68,12 @@ pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::S
                 })?),
             }
         }
+        (Flow::ClientSecret, secret) => secret,
         (Flow::DeviceCode | Flow::Browser, _) => None,
     };
     let rt = runtime()?;
-    let issued = if profile.flow == Flow::Password {
-        rt.block_on(broker.login(profile, password))
+    let issued = if matches!(profile.flow, Flow::Password | Flow::ClientSecret) {
+        rt.block_on(broker.login_for(profile, audience, password))
     } else {
         if profile.flow == Flow::Browser && over_ssh() {
             eprintln!(
@@ -65,7 +81,7 @@ pub fn sign_in(ctx: &Ctx, profile: &Profile, password: Option<lcsauth::secret::S
                  If your browser runs elsewhere, use `lcsauth profile edit {name} --flow device-code`."
             );
         }
-        rt.block_on(broker.login_interactive(profile, &TerminalPrompt))
+        rt.block_on(broker.login_interactive_for(profile, audience, &TerminalPrompt))
     }
     .map_err(|e| for_profile(e.into(), name))?;
     announce(profile, &issued);

@@ -35,6 +35,8 @@ pub fn add(ctx: &Ctx, name: ProfileName, f: ProfileFields, password_stdin: bool)
         api_host: None,
         project_id: None,
         remember_password: false,
+        cloud: None,
+        audiences: Vec::new(),
     };
     apply(&mut profile, f);
     if profile.flow == Flow::Password && profile.username.is_none() && password.is_none() {
@@ -96,6 +98,12 @@ fn apply(p: &mut Profile, f: ProfileFields) {
     }
     if let Some(v) = f.remember_password {
         p.remember_password = v;
+    }
+    if let Some(Clearable(v)) = f.cloud {
+        p.cloud = v;
+    }
+    if let Some(Clearable(v)) = f.audiences {
+        p.audiences = v.unwrap_or_default();
     }
 }
 
@@ -173,6 +181,16 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
         outln!("project_id:  {id}");
     }
     outln!("remember_password: {}", p.remember_password);
+    outln!("cloud:       {}", p.cloud());
+    for (a, ast) in broker.audience_statuses(p, Timestamp::now(), config.settings.min_valid) {
+        let left = ast.remaining.map(human_duration).unwrap_or_default();
+        outln!(
+            "audience:    {:<32} {:<9} {left} ({})",
+            a.name(),
+            ast.token_state.key(),
+            p.endpoint_for(&a).scope
+        );
+    }
     outln!("token:       {}", st.token_state.key());
     if let (Some(end), Some(left)) = (st.expires_at, st.remaining) {
         outln!("expires_at:  {} ({} left)", utc(end), human_duration(left));

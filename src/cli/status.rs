@@ -3,7 +3,8 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use lcsauth::broker::{StateStore, Status};
+use lcsauth::audience::Audience;
+use lcsauth::broker::{StateStore, Status, audiences_of};
 use lcsauth::profile::Profile;
 use lcsauth::token::TokenState;
 
@@ -33,7 +34,20 @@ pub fn status_json(p: &Profile, st: &Status) -> Value {
     })
 }
 
-pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
+/// One audience's object in `status --json`: the same fields as a profile's, for that audience.
+pub fn audience_json(p: &Profile, audience: &Audience, st: &Status) -> Value {
+    let mut v = status_json(p, st);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("audience".into(), json!(audience.name()));
+        obj.insert("resource".into(), json!(p.resource_for(audience)));
+        obj.insert("api_host".into(), json!(p.endpoint_for(audience).api_host));
+    }
+    v
+}
+
+/// `status`: every profile, for `audience` (default `lcs`); `--json` adds each profile's
+/// audiences under `audiences`.
+pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), Failure> {
     let config = ctx.config()?;
     let states = StateStore::new(ctx.dir.clone());
     let now = Timestamp::now();
@@ -41,10 +55,29 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     let rows: Vec<(&Profile, Status)> = config
         .profiles
         .iter()
-        .map(|p| (p, Status::of(states.load(p.name.as_str()), now, min_valid)))
+        .map(|p| {
+            let shown = audience.cloned().unwrap_or_else(|| p.default_audience());
+            (p, Status::of(states.load(p.name.as_str()).view(&shown), now, min_valid))
+        })
         .collect();
     if as_json {
-        let arr: Vec<Value> = rows.iter().map(|(p, st)| status_json(p, st)).collect();
+        let arr: Vec<Value> = rows
+            .iter()
+            .map(|(p, st)| {
+                let state = states.load(p.name.as_str());
+                let audiences: Vec<Value> = audiences_of(p, &state)
+                    .iter()
+                    .map(|a| audience_json(p, a, &Status::of(state.view(a), now, min_valid)))
+                    .collect();
+                let mut v = status_json(p, st);
+                if let Some(obj) = v.as_object_mut() {
+                    let shown = audience.cloned().unwrap_or_else(|| p.default_audience());
+                    obj.insert("audience".into(), json!(shown.name()));
+                    obj.insert("audiences".into(), Value::Array(audiences));
+                }
+                v
+            })
+            .collect();
         jsonln!(Value::Array(arr));
         return Ok(());
     }
@@ -65,13 +98,7 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     );
     for (p, st) in rows {
         let mark = if Some(&p.name) == default { "*" } else { "" };
-        let left = match st.token_state {
-            TokenState::Valid | TokenState::Expiring => st.remaining.map_or("-".into(), human_duration),
-            _ => "-".into(),
-        };
-        let expires = st
-            .expires_at
-            .map_or("-".into(), |t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+        let (left, expires) = left_and_expiry(&st);
         // The account the token acts as when known, else the profile's username.
         let user = st
             .state
@@ -94,6 +121,27 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
         if let Some(m) = st.user_mismatch(p) {
             outln!("    note: {m}");
         }
+        if audience.is_some() {
+            continue;
+        }
+        // The identity's other audiences, one indented line each, their state under STATE.
+        let state = states.load(p.name.as_str());
+        for a in audiences_of(p, &state).iter().filter(|a| !a.is_lcs()) {
+            let ast = Status::of(state.view(a), now, min_valid);
+            let (left, expires) = left_and_expiry(&ast);
+            outln!("    {:<61} {:<9} {left:<10} {expires}", a.name(), ast.token_state.key());
+        }
     }
     Ok(())
+}
+
+fn left_and_expiry(st: &Status) -> (String, String) {
+    let left = match st.token_state {
+        TokenState::Valid | TokenState::Expiring => st.remaining.map_or("-".into(), human_duration),
+        _ => "-".into(),
+    };
+    let expires = st
+        .expires_at
+        .map_or("-".into(), |t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+    (left, expires)
 }

@@ -127,6 +127,17 @@ impl EntraClient {
         self.token_with(&Self::token_url(ep), &form, Resend::OnlyUnsent).await
     }
 
+    /// The client-credentials grant with a client secret: a token for the app itself.
+    pub async fn client_credentials(&self, ep: &Endpoint, client_secret: &Secret) -> Result<TokenResponse, EntraError> {
+        let form = [
+            ("client_id", ep.client_id.as_str()),
+            ("client_secret", client_secret.expose()),
+            ("scope", ep.scope.as_str()),
+            ("grant_type", "client_credentials"),
+        ];
+        self.token(&Self::token_url(ep), &form).await
+    }
+
     /// Redeems a refresh token; the answer carries a new one that replaces it.
     pub async fn refresh(&self, ep: &Endpoint, refresh_token: &Secret) -> Result<TokenResponse, EntraError> {
         let scope = Self::scope(ep);
@@ -161,8 +172,20 @@ impl EntraClient {
 
     /// Starts the device-code flow.
     pub async fn device_code(&self, ep: &Endpoint) -> Result<DeviceCodeResponse, EntraError> {
+        self.device_code_with_claims(ep, None).await
+    }
+
+    /// Starts the device-code flow, passing a claims challenge Entra asked for (a step-up).
+    pub async fn device_code_with_claims(
+        &self,
+        ep: &Endpoint,
+        claims: Option<&str>,
+    ) -> Result<DeviceCodeResponse, EntraError> {
         let scope = Self::scope(ep);
-        let form = [("client_id", ep.client_id.as_str()), ("scope", scope.as_str())];
+        let mut form = vec![("client_id", ep.client_id.as_str()), ("scope", scope.as_str())];
+        if let Some(c) = claims {
+            form.push(("claims", c));
+        }
         let url = Self::device_code_url(ep);
         let (status, headers, body) = self.send(&url, &form).await?;
         if status == 200 {

@@ -139,6 +139,9 @@ pub enum Flow {
     DeviceCode,
     /// Authorization code with PKCE through the system browser; works with MFA.
     Browser,
+    /// The app's own identity (client credentials with a client secret kept in the keyring),
+    /// for the APIs that accept service principals: the Power Platform API and Dataverse.
+    ClientSecret,
 }
 
 impl Flow {
@@ -147,7 +150,16 @@ impl Flow {
             Self::Password => "password",
             Self::DeviceCode => "device-code",
             Self::Browser => "browser",
+            Self::ClientSecret => "client-secret",
         }
+    }
+}
+
+impl Flow {
+    /// The flow signs in with a typed secret (a password, or the app's client secret) rather
+    /// than interactively.
+    pub fn takes_secret(self) -> bool {
+        matches!(self, Self::Password | Self::ClientSecret)
     }
 }
 
@@ -164,8 +176,9 @@ impl FromStr for Flow {
             "password" => Ok(Self::Password),
             "device-code" => Ok(Self::DeviceCode),
             "browser" => Ok(Self::Browser),
+            "client-secret" => Ok(Self::ClientSecret),
             other => Err(format!(
-                "unknown flow {other:?}; expected password, device-code or browser"
+                "unknown flow {other:?}; expected password, device-code, browser or client-secret"
             )),
         }
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use fields::{BaseUrl, ClientId, Flow, ProfileName, ProjectId, Tenant};
 
+use crate::audience::{Audience, Cloud};
 use crate::region::{Region, default_scope};
 
 /// One tenant × app registration × LCS region × user. The TOML keys are a contract.
@@ -34,6 +35,12 @@ pub struct Profile {
     pub project_id: Option<ProjectId>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub remember_password: bool,
+    /// The cloud of the audience presets; default: the LCS region's cloud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<Cloud>,
+    /// Audiences shown and refreshed besides `lcs`; any audience can also be asked for by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<Audience>,
 }
 
 fn default_region() -> Region {
@@ -86,6 +93,20 @@ impl Profile {
                 self.name
             ));
         }
+        for (i, a) in self.audiences.iter().enumerate() {
+            if self.audiences[..i].contains(a) {
+                return Err(format!("profile '{}': audience {a} is listed twice", self.name));
+            }
+        }
+        if self.flow == Flow::ClientSecret && (self.audiences.is_empty() || self.audiences.iter().any(Audience::is_lcs))
+        {
+            return Err(format!(
+                "profile '{}': LCS does not accept service principals (app-only tokens), so the client-secret flow \
+                     serves only APIs that do, like the Power Platform API and Dataverse: list them, e.g. \
+                     audiences = [\"powerplatform\"], without lcs",
+                self.name
+            ));
+        }
         if self.remember_password && self.flow != Flow::Password {
             return Err(format!(
                 "profile '{}': remember_password only applies to the password flow (flow is {})",
@@ -108,6 +129,7 @@ impl Profile {
             .authority
             .as_ref()
             .map(|a| a.as_str().to_string())
+            .or_else(|| self.cloud.map(|c| c.info().sign_in.to_string()))
             .or_else(|| info.map(|i| i.authority.to_string()))
             .unwrap_or_else(|| "https://login.microsoftonline.com".to_string());
         let scope = self.scope.clone().unwrap_or_else(|| default_scope(&api_host));
@@ -117,6 +139,63 @@ impl Profile {
             client_id: self.client_id.to_string(),
             scope,
             api_host,
+        }
+    }
+}
+
+impl Profile {
+    /// The cloud the audience presets resolve in.
+    pub fn cloud(&self) -> Cloud {
+        self.cloud.unwrap_or_else(|| Cloud::for_region(self.region))
+    }
+
+    /// Where to sign in and what to ask for to get a token of `audience`. `lcs` is exactly
+    /// [`Profile::endpoint`]; the others keep the identity's authority, tenant and client.
+    pub fn endpoint_for(&self, audience: &Audience) -> Endpoint {
+        let base = self.endpoint();
+        let cloud = self.cloud();
+        match (audience.resource(cloud), audience.api_host(cloud)) {
+            (Some((_, scope)), Some(api_host)) => Endpoint {
+                scope,
+                api_host,
+                ..base
+            },
+            _ => base,
+        }
+    }
+
+    /// The `aud` a token of `audience` is expected to carry.
+    pub fn resource_for(&self, audience: &Audience) -> String {
+        audience
+            .resource(self.cloud())
+            .map_or_else(|| self.endpoint().api_host, |(r, _)| r)
+    }
+
+    /// The audiences this profile shows: `lcs` first (not for the client-secret flow, which
+    /// LCS refuses), then the configured ones.
+    pub fn audience_list(&self) -> Vec<Audience> {
+        let mut list = if self.flow == Flow::ClientSecret {
+            Vec::new()
+        } else {
+            vec![Audience::Lcs]
+        };
+        list.extend(self.audiences.iter().filter(|a| !a.is_lcs()).cloned());
+        list
+    }
+
+    /// The keyring's secret entry of `self` would mean something else for `new`: a user's
+    /// password for one, the app's client secret for the other. It must then be forgotten, so
+    /// that one is never sent as the other.
+    pub fn secret_meaning_changed(&self, new: &Profile) -> bool {
+        (self.flow == Flow::ClientSecret) != (new.flow == Flow::ClientSecret)
+    }
+
+    /// The audience a command means when it names none: `lcs`, or for the client-secret flow
+    /// the first configured audience.
+    pub fn default_audience(&self) -> Audience {
+        match self.flow {
+            Flow::ClientSecret => self.audiences.first().cloned().unwrap_or_default(),
+            _ => Audience::Lcs,
         }
     }
 }
@@ -235,6 +314,8 @@ mod tests {
             api_host: None,
             project_id: None,
             remember_password: false,
+            cloud: None,
+            audiences: Vec::new(),
         }
     }
 

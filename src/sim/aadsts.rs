@@ -235,6 +235,8 @@ pub struct AadError {
     pub text: String,
     pub suberror: Option<String>,
     pub status: u16,
+    /// A claims challenge sent with the error (JSON text).
+    pub claims: Option<String>,
 }
 
 impl AadError {
@@ -247,6 +249,7 @@ impl AadError {
             text: known.text.to_owned(),
             suberror: known.suberror.map(str::to_owned),
             status: default_status(known.error),
+            claims: None,
         }
     }
 

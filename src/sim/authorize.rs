@@ -193,6 +193,7 @@ pub async fn authorize(
         Ok(scope) => scope.to_owned(),
         Err(err) => return fail(err),
     };
+    super::device::answer_claims(&shared, q.get("claims"));
     let challenge = match (q.get("code_challenge"), q.get("code_challenge_method")) {
         (None, _) => None,
         (Some(c), None | Some("plain")) => Some((c.to_owned(), "plain".to_owned())),
@@ -288,6 +289,7 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
         (entry.username.clone(), entry.scope.clone(), entry.nonce.clone())
     };
     let scope = parse_scope(form.get("scope").unwrap_or(&stored_scope))?;
+    issue::check_consent(shared, client_id, &scope)?;
     let user = shared.user_or_guest(&username);
     check_member(&user, tenant)?;
     Ok(issue::issue(

@@ -68,7 +68,8 @@ pub fn check_client<'f>(shared: &Shared, tenant: &str, form: &'f Fields) -> Resu
             ),
         ));
     }
-    if form.get("client_secret").is_some() || form.get("client_assertion").is_some() {
+    let confidential = super::client_credentials::is_confidential(shared, client_id);
+    if !confidential && (form.get("client_secret").is_some() || form.get("client_assertion").is_some()) {
         return Err(AadError::new(700_025));
     }
     Ok(client_id)

@@ -90,6 +90,22 @@ impl fmt::Debug for SimUser {
     }
 }
 
+/// A confidential app registration: the client-credentials grant accepts this secret.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+pub struct SimClientSecret {
+    pub client_id: String,
+    pub secret: String,
+}
+
+impl fmt::Debug for SimClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimClientSecret")
+            .field("client_id", &self.client_id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
 /// Approve every pending device code on its own after some polls.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DeviceAutoApprove {
@@ -139,6 +155,17 @@ pub struct SimConfig {
     pub lcs_member_projects: Vec<u64>,
     /// When set, LCS accepts only access tokens with this `aud`.
     pub lcs_audience: Option<String>,
+    /// Resources (the `aud` of access tokens, e.g. `https://api.powerplatform.com`) the app
+    /// registration has consented permissions for; any other answers AADSTS65001. Empty
+    /// consents to every resource.
+    pub consented_resources: Vec<String>,
+    /// When set, the refresh-token grant answers `interaction_required` with this claims
+    /// challenge (JSON text) until a device-code or browser sign-in passes it as `claims`: a
+    /// step-up a Conditional Access policy demands.
+    pub claims_challenge: Option<String>,
+    /// App registrations with a client secret (confidential clients) for the client-credentials
+    /// grant; every other client is public and refused a secret (AADSTS700025).
+    pub client_secrets: Vec<SimClientSecret>,
     /// Group object ids in a `groups` claim of every access token (0 = none). Entra adds one
     /// when the app registration asks for group claims; 320 take a token past 16 KiB.
     pub access_token_groups: usize,
@@ -165,6 +192,9 @@ impl Default for SimConfig {
             auto_approve_user: None,
             lcs_member_projects: vec![1_234_567],
             lcs_audience: None,
+            consented_resources: Vec::new(),
+            claims_challenge: None,
+            client_secrets: Vec::new(),
             access_token_groups: 0,
             request_delay: None,
         }

@@ -64,6 +64,7 @@ fn start(shared: &Shared, tenant: &str, form: &Fields) -> Result<DeviceCodeBody,
     let client_id = check_client(shared, tenant, form)?;
     let scope = form.require("scope")?;
     parse_scope(scope)?;
+    answer_claims(shared, form.get("claims"));
     let config = &shared.config;
     let entry = DeviceEntry {
         device_code: jwt::device_code(),
@@ -149,6 +150,7 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
         }
     };
     let scope = parse_scope(&scope)?;
+    issue::check_consent(shared, client_id, &scope)?;
     let user = shared.user_or_guest(&username);
     check_member(&user, tenant)?;
     Ok(issue::issue(
@@ -164,6 +166,15 @@ pub fn redeem(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> 
             nonce: None,
         },
     ))
+}
+
+/// A sign-in that carries the configured claims challenge answers it.
+pub fn answer_claims(shared: &Shared, claims: Option<&str>) {
+    if let (Some(wanted), Some(given)) = (&shared.config.claims_challenge, claims)
+        && wanted == given
+    {
+        shared.lock().claims_answered = true;
+    }
 }
 
 fn already_redeemed() -> AadError {

@@ -123,7 +123,7 @@ fn home_tenant<'a>(tenant: &'a str, user: &'a SimUser) -> &'a str {
     }
 }
 
-fn lifetime(shared: &Shared) -> u64 {
+pub fn lifetime(shared: &Shared) -> u64 {
     let base = shared.config.access_token_lifetime;
     let extra = shared
         .config
@@ -149,6 +149,22 @@ pub fn client_info_of(user: &SimUser, tenant: &str) -> String {
 }
 
 /// Mints and records the tokens for `grant`.
+/// Refuses a resource the app registration has no consented permission for (AADSTS65001,
+/// with the sentence Entra sends).
+pub fn check_consent(shared: &Shared, client_id: &str, scope: &Scope) -> Result<(), AadError> {
+    let consented = &shared.config.consented_resources;
+    let norm = |s: &str| s.trim_end_matches('/').to_ascii_lowercase();
+    if consented.is_empty() || consented.iter().any(|r| norm(r) == norm(&scope.resource)) {
+        return Ok(());
+    }
+    Err(AadError::with_text(
+        65001,
+        format!(
+            "The user or administrator has not consented to use the application with ID '{client_id}' named 'lcsauth'. Send an interactive authorization request for this user and resource."
+        ),
+    ))
+}
+
 pub fn issue(shared: &Shared, grant: &Grant<'_>) -> TokenBody {
     let user = grant.user;
     let tid = jwt::tenant_id(home_tenant(grant.tenant, user));

@@ -21,6 +21,7 @@ mod aadsts;
 mod authorize;
 mod claims;
 mod client;
+mod client_credentials;
 mod config;
 mod control;
 mod device;
@@ -51,7 +52,7 @@ use std::time::{Duration, SystemTime};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use config::{DeviceAutoApprove, SimConfig, SimUser, demo_config};
+pub use config::{DeviceAutoApprove, SimClientSecret, SimConfig, SimUser, demo_config};
 pub use jwt::claims as token_claims;
 pub use keys::TLS_CA_PEM;
 pub use recorded::RecordedRequest;

@@ -83,6 +83,8 @@ pub struct Inner {
     pub last_access: Option<String>,
     pub devices: Vec<DeviceEntry>,
     pub codes: HashMap<String, AuthCode>,
+    /// An interactive sign-in passed the configured claims challenge.
+    pub claims_answered: bool,
 }
 
 impl Inner {

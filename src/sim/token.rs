@@ -44,7 +44,7 @@ fn grant(shared: &Shared, tenant: &str, form: &Fields) -> Result<TokenBody, AadE
     let grant_type = form.require("grant_type")?;
     if !matches!(
         grant_type,
-        "password" | "refresh_token" | "authorization_code" | DEVICE_CODE_GRANT
+        "password" | "refresh_token" | "authorization_code" | "client_credentials" | DEVICE_CODE_GRANT
     ) {
         return Err(AadError::with_text(
             70003,
@@ -56,6 +56,7 @@ fn grant(shared: &Shared, tenant: &str, form: &Fields) -> Result<TokenBody, AadE
         "password" => password(shared, tenant, client_id, form),
         "refresh_token" => refresh(shared, tenant, client_id, form),
         "authorization_code" => authorize::redeem(shared, tenant, client_id, form),
+        "client_credentials" => super::client_credentials::redeem(shared, tenant, client_id, form),
         _ => device::redeem(shared, tenant, client_id, form),
     }
 }
@@ -80,6 +81,7 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
     if user.password != password {
         return Err(AadError::new(50126));
     }
+    issue::check_consent(shared, client_id, &scope)?;
     if user.mfa_required {
         return Err(AadError::with_text(
             50076,
@@ -107,6 +109,21 @@ fn password(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Re
 fn refresh(shared: &Shared, tenant: &str, client_id: &str, form: &Fields) -> Result<TokenBody, AadError> {
     let token = form.require("refresh_token")?;
     let scope = parse_scope(form.require("scope")?)?;
+    issue::check_consent(shared, client_id, &scope)?;
+    if let Some(claims) = &shared.config.claims_challenge
+        && !shared.lock().claims_answered
+    {
+        let mut err = AadError::with_text(
+            50076,
+            format!(
+                "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{}'.",
+                scope.resource
+            ),
+        )
+        .error("interaction_required");
+        err.claims = Some(claims.clone());
+        return Err(err);
+    }
     let grant = {
         let mut inner = shared.lock();
         let Some(grant) = inner.refresh.get_mut(token) else {

@@ -194,6 +194,8 @@ struct ErrorBody<'a> {
     error_uri: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     suberror: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<&'a str>,
 }
 
 /// The `error_description` Entra sends: headline plus trace lines.
@@ -217,6 +219,7 @@ pub fn error_response(err: &AadError, correlation: &str) -> Response<Body> {
         correlation_id: correlation,
         error_uri: format!("https://login.microsoftonline.com/error?code={}", err.code),
         suberror: err.suberror.as_deref(),
+        claims: err.claims.as_deref(),
     };
     json_response(err.status, &body, correlation)
 }

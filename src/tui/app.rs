@@ -62,6 +62,8 @@ pub struct App {
     reload_pending: bool,
     /// A profile to select once the next reading of the files arrives (after a save).
     pub(super) select_after_load: Option<ProfileName>,
+    /// The audience chosen with Tab for a profile; any other profile shows `lcs` first.
+    pub(super) audience_choice: Option<(ProfileName, lcsauth::audience::Audience)>,
 }
 
 impl App {
@@ -91,6 +93,30 @@ impl App {
             loading: false,
             reload_pending: false,
             select_after_load: None,
+            audience_choice: None,
+        }
+    }
+
+    /// The audience `c` and `r` act on for the selected profile: the one chosen with Tab,
+    /// else the profile's default (`lcs` for a user's profile).
+    pub fn selected_audience(&self) -> lcsauth::audience::Audience {
+        let Some(entry) = self.roster.selected() else {
+            return lcsauth::audience::Audience::Lcs;
+        };
+        match &self.audience_choice {
+            Some((name, a)) if name == entry.name() && entry.audiences().contains(a) => a.clone(),
+            _ => entry.profile.default_audience(),
+        }
+    }
+
+    /// Tab: the next audience of the selected identity.
+    pub(super) fn next_audience(&mut self) {
+        let Some(entry) = self.roster.selected() else { return };
+        let list = entry.audiences();
+        let current = self.selected_audience();
+        let at = list.iter().position(|a| *a == current).unwrap_or(0);
+        if let Some(next) = list.get((at + 1) % list.len().max(1)) {
+            self.audience_choice = Some((entry.name().clone(), next.clone()));
         }
     }
 
@@ -190,6 +216,7 @@ impl App {
             sign_in: false,
             password: None,
             copy: None,
+            audience: due.auto_audience.clone(),
         }))
     }
 
@@ -275,7 +302,10 @@ impl App {
     pub(super) fn user_job(&self, profile: Profile, purpose: Purpose) -> FetchJob {
         let s = &self.roster.settings;
         match purpose {
-            Purpose::Copy => copy_job(profile, s.min_valid, s.clear_after),
+            Purpose::Copy => FetchJob {
+                audience: self.selected_audience(),
+                ..copy_job(profile, s.min_valid, s.clear_after)
+            },
             _ => FetchJob {
                 profile,
                 min_valid: s.min_valid,
@@ -283,6 +313,7 @@ impl App {
                 sign_in: purpose == Purpose::SignIn,
                 password: None,
                 copy: None,
+                audience: self.selected_audience(),
             },
         }
     }
@@ -296,5 +327,6 @@ pub(super) fn copy_job(profile: Profile, min_valid: std::time::Duration, clear_a
         sign_in: false,
         password: None,
         copy: Some(clear_after),
+        audience: lcsauth::audience::Audience::Lcs,
     }
 }

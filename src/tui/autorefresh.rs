@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use lcsauth::broker::{ProfileState, freshness};
+use lcsauth::audience::Audience;
+use lcsauth::broker::{ProfileState, audiences_of, freshness};
+use lcsauth::profile::Profile;
 
 /// The longest pause between failed background attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
@@ -16,6 +18,33 @@ pub fn due_at(name: &str, state: &ProfileState, min_valid: Duration) -> Option<T
     state.refresh_token.as_ref()?;
     let token = state.token.as_ref()?;
     Some(freshness::refresh_due(name, token, min_valid))
+}
+
+/// The earliest background refresh among the identity's audiences, and which audience it is
+/// for; `lcs` when nothing is due. Each audience's token is planned as `due_at` plans one; a
+/// configured audience that has no token yet is due when the refresh token was obtained.
+pub fn plan(profile: &Profile, state: &ProfileState, min_valid: Duration) -> (Option<Timestamp>, Audience) {
+    let name = profile.name.as_str();
+    let mut best: (Option<Timestamp>, Audience) = (due_at(name, state, min_valid), Audience::Lcs);
+    for audience in audiences_of(profile, state).into_iter().filter(|a| !a.is_lcs()) {
+        // An audience whose last attempt failed waits for the user (r), like a refused profile.
+        if state.slot(&audience).last_error.is_some() {
+            continue;
+        }
+        let key = format!("{name}#{}", audience.slot().unwrap_or_default());
+        let view = state.view(&audience);
+        // A configured audience without a token yet is fetched as soon as the identity has a
+        // refresh token: one sign-in fills them all.
+        let first = (view.token.is_none() && profile.audiences.contains(&audience))
+            .then(|| state.refresh_token.as_ref().map(|r| r.obtained_at))
+            .flatten();
+        if let Some(at) = first.or_else(|| due_at(&key, &view, min_valid))
+            && best.0.is_none_or(|b| at < b)
+        {
+            best = (Some(at), audience);
+        }
+    }
+    best
 }
 
 /// The pause after `failures` background failures in a row: 30 s, 1 min, 2 min, … up to 5 min.
@@ -34,6 +63,7 @@ mod tests {
     fn state(obtained: i64, lifetime: u64, refresh: bool) -> ProfileState {
         let obtained_at = Timestamp::from_second(obtained).unwrap();
         ProfileState {
+            audiences: std::collections::BTreeMap::new(),
             token: Some(TokenMeta {
                 expires_at: later(obtained_at, Duration::from_secs(lifetime)),
                 obtained_at,

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 
+use lcsauth::audience::Audience;
 use lcsauth::broker::{Broker, NetSettings};
 use lcsauth::paths::ConfigDir;
 use lcsauth::profile::store::ProfileStore;
@@ -88,6 +89,13 @@ fn samples(simulator: &BaseUrl) -> Result<Vec<Profile>, String> {
                 api_host: Some(simulator.clone()),
                 project_id: Some(project.clone()),
                 remember_password: i == 0,
+                cloud: None,
+                // The first identity also serves the Power Platform API from the same sign-in.
+                audiences: if i == 0 {
+                    vec![Audience::PowerPlatform]
+                } else {
+                    Vec::new()
+                },
             })
         })
         .collect()

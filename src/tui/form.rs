@@ -42,6 +42,8 @@ pub struct ProfileForm {
     pub scope: Input,
     pub api_host: Input,
     pub project_id: Input,
+    /// The audiences besides `lcs`, comma-separated.
+    pub audiences: Input,
     pub region: Region,
     pub flow: Flow,
     pub password: PasswordField,
@@ -75,6 +77,7 @@ impl ProfileForm {
             scope: Input::default(),
             api_host: Input::default(),
             project_id: Input::default(),
+            audiences: Input::default(),
             region: Region::Global,
             flow: Flow::Password,
             password: PasswordField::default(),
@@ -103,10 +106,15 @@ impl ProfileForm {
         form.scope = text(p.scope.as_deref());
         form.api_host = text(p.api_host.as_ref().map(BaseUrl::as_str));
         form.project_id = text(p.project_id.as_ref().map(ProjectId::as_str));
+        form.audiences = Input::new(lcsauth::audience::format_list(&p.audiences));
         form.region = p.region;
         form.flow = p.flow;
         form.remember = p.remember_password;
-        form.advanced = p.authority.is_some() || p.scope.is_some() || p.api_host.is_some() || p.project_id.is_some();
+        form.advanced = p.authority.is_some()
+            || p.scope.is_some()
+            || p.api_host.is_some()
+            || p.project_id.is_some()
+            || !p.audiences.is_empty();
         form
     }
 
@@ -127,7 +135,7 @@ impl ProfileForm {
         }
         f.push(Advanced);
         if self.shows_advanced() {
-            f.extend([Authority, Scope, ApiHost, ProjectId]);
+            f.extend([Authority, Scope, ApiHost, ProjectId, FieldId::Audiences]);
         }
         f
     }
@@ -146,6 +154,7 @@ impl ProfileForm {
             FieldId::Scope => &self.scope,
             FieldId::ApiHost => &self.api_host,
             FieldId::ProjectId => &self.project_id,
+            FieldId::Audiences => &self.audiences,
             _ => return None,
         })
     }
@@ -160,6 +169,7 @@ impl ProfileForm {
             FieldId::Scope => &mut self.scope,
             FieldId::ApiHost => &mut self.api_host,
             FieldId::ProjectId => &mut self.project_id,
+            FieldId::Audiences => &mut self.audiences,
             _ => return None,
         })
     }

@@ -28,7 +28,9 @@ fn optional<T: FromStr<Err = String>>(text: &str, field: FieldId, errors: &mut E
 
 /// Which field a message of `Profile::validate` is about.
 fn field_of(message: &str) -> FieldId {
-    if message.contains("api_host") {
+    if message.contains("audience") {
+        FieldId::Audiences
+    } else if message.contains("api_host") {
         FieldId::ApiHost
     } else if message.contains("username") {
         FieldId::Username
@@ -72,6 +74,9 @@ impl ProfileForm {
         let authority: Option<BaseUrl> = optional(self.authority.value(), FieldId::Authority, &mut errors);
         let api_host: Option<BaseUrl> = optional(self.api_host.value(), FieldId::ApiHost, &mut errors);
         let project_id: Option<ProjectId> = optional(self.project_id.value(), FieldId::ProjectId, &mut errors);
+        let audiences = lcsauth::audience::parse_list(self.audiences.value())
+            .map_err(|e| errors.push((FieldId::Audiences, e)))
+            .unwrap_or_default();
         let username = Some(self.username.value().trim().to_string()).filter(|u| !u.is_empty());
         let scope = Some(self.scope.value().trim().to_string()).filter(|s| !s.is_empty());
         // A field that failed its own check already has its error. Stand-ins take its place
@@ -97,6 +102,9 @@ impl ProfileForm {
             project_id,
             // The switch is only on screen for the password flow; elsewhere it means nothing.
             remember_password: self.remember && self.flow == Flow::Password,
+            // The cloud is not on the form: an edit keeps the profile's.
+            cloud: self.original.as_ref().and_then(|p| p.cloud),
+            audiences,
         };
         if let Err(message) = profile.validate() {
             // The form already says which profile this is: drop the "profile 'x': " prefix.

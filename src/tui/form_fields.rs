@@ -20,6 +20,7 @@ pub enum FieldId {
     Scope,
     ApiHost,
     ProjectId,
+    Audiences,
 }
 
 /// How a field is edited.
@@ -56,6 +57,7 @@ impl FieldId {
             Self::Scope => "Scope",
             Self::ApiHost => "API host",
             Self::ProjectId => "Project id",
+            Self::Audiences => "Audiences",
         }
     }
 
@@ -72,6 +74,7 @@ impl FieldId {
             Self::Scope => "default: <api host>//.default",
             Self::ApiHost => "default: the region's LCS API host",
             Self::ProjectId => "optional LCS project id, for `lcsauth probe`",
+            Self::Audiences => "besides lcs: powerplatform, powerapps, dataverse:<org url>, …",
             Self::Region | Self::Flow | Self::Remember | Self::Advanced => "",
         }
     }
@@ -89,5 +92,6 @@ pub fn flow_note(f: Flow) -> &'static str {
         Flow::Password => "username + password, as in the vendor article (no MFA)",
         Flow::DeviceCode => "sign in on any device's browser; works with MFA",
         Flow::Browser => "system browser with PKCE; works with MFA",
+        Flow::ClientSecret => "the app itself, with a client secret (not for LCS)",
     }
 }

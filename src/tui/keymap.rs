@@ -31,6 +31,8 @@ pub enum Action {
     Previous,
     /// Show or hide the selected profile's access token.
     Reveal,
+    /// Choose the identity's next audience for `c`, `r` and the detail pane.
+    NextAudience,
     /// Scroll the detail pane.
     DetailDown,
     DetailUp,
@@ -138,6 +140,7 @@ pub const BOARD: &[Binding<Action>] = &[
     bind!(&[ch('/')], "/", Action::Filter, "filter as you type", "/", "filter"),
     bind!(&[ch('-')], "-", Action::Previous, "back to the previous default", "-", "back"),
     bind!(&[ch('v')], "v", Action::Reveal, "show or hide the token"),
+    bind!(&[plain(Tab)], "Tab", Action::NextAudience, "next audience (for c and r)"),
     bind!(&[plain(PageDown), ch(' ')], "PgDn Spc", Action::DetailDown, "scroll the detail down"),
     bind!(&[plain(PageUp)], "PgUp", Action::DetailUp, "scroll the detail up"),
     bind!(&[plain(Home), ch('g')], "Home g", Action::Top, "first profile"),

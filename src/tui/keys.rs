@@ -111,6 +111,7 @@ impl App {
             }
             Action::Filter => self.filter_input = Some(Input::new(self.roster.filter().to_string())),
             Action::Reveal => return self.toggle_reveal(now),
+            Action::NextAudience => self.next_audience(),
             Action::DetailDown => self.detail_scroll = self.detail_scroll.saturating_add(DETAIL_STEP),
             Action::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(DETAIL_STEP),
             Action::Help => self.help = true,

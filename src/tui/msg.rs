@@ -125,12 +125,18 @@ pub enum FailKind {
     Refused,
     /// Network, keyring or file trouble; trying later may work.
     Transient,
+    /// Entra sent a claims challenge: a step-up the tenant demands, answered by an interactive
+    /// sign-in that passes the claims.
+    StepUp,
 }
 
 impl From<&BrokerError> for Failed {
     fn from(e: &BrokerError) -> Self {
         let kind = match e {
             BrokerError::SignInNeeded { .. } => FailKind::SignIn,
+            BrokerError::Entra(err) if err.refusal().is_some_and(lcsauth::entra::Refusal::is_claims_challenge) => {
+                FailKind::StepUp
+            }
             BrokerError::Entra(err) if err.refusal().is_some() => FailKind::Refused,
             _ => FailKind::Transient,
         };
@@ -179,6 +185,8 @@ pub struct FetchJob {
     pub password: Option<Secret>,
     /// Copy the token afterwards, clearing the clipboard after this long.
     pub copy: Option<Duration>,
+    /// The audience of the identity the token is for.
+    pub audience: lcsauth::audience::Audience,
 }
 
 /// A profile to add (no `original`) or to replace.

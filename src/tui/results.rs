@@ -57,13 +57,15 @@ impl App {
                         Purpose::Copy | Purpose::Auto => {}
                     }
                 }
+                let audience = self.selected_audience();
                 let entry = self.roster.get_mut(name.as_str())?;
                 if busy.is_some_and(|b| b.copy_after) && purpose != Purpose::Copy {
                     entry.busy = Some(Busy {
                         purpose: Purpose::Copy,
                         copy_after: false,
                     });
-                    return Some(Command::Fetch(copy_job(entry.profile.clone(), min_valid, clear_after)));
+                    let job = copy_job(entry.profile.clone(), min_valid, clear_after);
+                    return Some(Command::Fetch(super::msg::FetchJob { audience, ..job }));
                 }
                 None
             }
@@ -74,6 +76,13 @@ impl App {
                     // Entra's refusals do not change by asking again: wait for the user.
                     entry.auto_at = (failed.kind == FailKind::Transient)
                         .then(|| later(now, autorefresh::backoff(entry.auto_failures)));
+                    if entry.auto_at.is_none() && !entry.auto_audience.is_lcs() {
+                        // One audience refused (no consent): the identity's others go on.
+                        let min_valid = self.roster.settings.min_valid;
+                        let entry = self.roster.get_mut(name.as_str())?;
+                        (entry.auto_at, entry.auto_audience) =
+                            autorefresh::plan(&entry.profile, &entry.state, min_valid);
+                    }
                     self.say(
                         Level::Warning,
                         format!(
@@ -85,8 +94,19 @@ impl App {
                     return None;
                 }
                 let asked = matches!(purpose, Purpose::Refresh | Purpose::Copy);
+                let step_up = failed.kind == FailKind::StepUp && asked && profile.flow != Flow::Password;
+                if step_up && self.sign_in.is_none() {
+                    self.say(
+                        Level::Info,
+                        format!(
+                            "'{name}': the tenant demands a step-up (a claims challenge); signing in again with it."
+                        ),
+                        now,
+                    );
+                    return self.start_sign_in(profile, purpose == Purpose::Copy, now);
+                }
                 let needs_sign_in = failed.kind == FailKind::SignIn && asked;
-                if needs_sign_in && profile.flow != Flow::Password && self.sign_in.is_none() {
+                if needs_sign_in && !profile.flow.takes_secret() && self.sign_in.is_none() {
                     return self.start_sign_in(profile, purpose == Purpose::Copy, now);
                 }
                 let offer = self.roster.get(name.as_str()).and_then(|e| self.interactive_offer(e));
@@ -107,7 +127,7 @@ impl App {
                     );
                     return None;
                 }
-                if needs_sign_in && profile.flow == Flow::Password && self.prompt.is_none() && self.sign_in.is_none() {
+                if needs_sign_in && profile.flow.takes_secret() && self.prompt.is_none() && self.sign_in.is_none() {
                     self.prompt = Some(Prompt::SignIn {
                         profile,
                         password: PasswordField::default(),

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use lcsauth::audience::Audience;
 use lcsauth::broker::ProfileState;
 use lcsauth::profile::store::Config;
 use lcsauth::profile::{Profile, ProfileName, Settings};
@@ -32,6 +33,8 @@ pub struct Entry {
     pub auto_at: Option<Timestamp>,
     /// Background failures in a row (they space out the next attempts).
     pub auto_failures: u32,
+    /// The audience the background refresh at `auto_at` is for.
+    pub auto_audience: Audience,
     /// The LCS probe (`p`) in flight or its last verdict.
     pub probe: Option<ProbeView>,
     /// Lower-cased name, tenant, user and region, for the filter.
@@ -48,13 +51,14 @@ impl Entry {
             profile.region.key()
         )
         .to_lowercase();
-        let auto_at = autorefresh::due_at(profile.name.as_str(), &state, min_valid);
+        let (auto_at, auto_audience) = autorefresh::plan(&profile, &state, min_valid);
         Self {
             profile,
             state,
             busy: None,
             auto_at,
             auto_failures: 0,
+            auto_audience,
             probe: None,
             haystack,
         }
@@ -84,8 +88,13 @@ impl Entry {
         self.state = state;
         if new_token || self.auto_failures == 0 {
             self.auto_failures = 0;
-            self.auto_at = autorefresh::due_at(self.profile.name.as_str(), &self.state, min_valid);
+            (self.auto_at, self.auto_audience) = autorefresh::plan(&self.profile, &self.state, min_valid);
         }
+    }
+
+    /// The identity's audiences: `lcs`, the configured ones, those its state knows.
+    pub fn audiences(&self) -> Vec<Audience> {
+        lcsauth::broker::audiences_of(&self.profile, &self.state)
     }
 
     fn matches(&self, words: &[String]) -> bool {

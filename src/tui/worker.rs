@@ -7,7 +7,6 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use lcsauth::broker::{Ask, Broker, StateStore};
-use lcsauth::profile::Flow;
 use lcsauth::profile::store::ProfileStore;
 use lcsauth::secret::SecretKind;
 
@@ -54,7 +53,7 @@ impl Worker {
             Command::Load => {
                 tokio::task::spawn_blocking(move || w.reload());
             }
-            Command::Fetch(job) if job.sign_in && job.profile.flow != Flow::Password => {
+            Command::Fetch(job) if job.sign_in && !job.profile.flow.takes_secret() => {
                 let name = job.profile.name.clone();
                 let task = tokio::spawn(async move { w.fetch(job).await });
                 self.sign_ins.started(name, task.abort_handle());
@@ -108,18 +107,19 @@ impl Worker {
             sign_in,
             password,
             copy,
-            ..
+            audience,
         } = job;
-        let result = if sign_in && profile.flow != Flow::Password {
+        let result = if sign_in && !profile.flow.takes_secret() {
             let prompt = BoardPrompt::new(profile.name.clone(), self.tx.clone());
-            self.broker.login_interactive(&profile, &prompt).await
+            self.broker.login_interactive_for(&profile, &audience, &prompt).await
         } else if sign_in {
-            self.broker.login(&profile, password).await
+            self.broker.login_for(&profile, &audience, password).await
         } else {
             let ask = Ask {
                 min_valid,
                 force,
                 password,
+                audience,
             };
             self.broker.fresh(&profile, ask).await
         };

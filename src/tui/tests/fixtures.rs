@@ -35,6 +35,8 @@ pub fn profile(name: &str) -> Profile {
         api_host: None,
         project_id: None,
         remember_password: false,
+        cloud: None,
+        audiences: Vec::new(),
     }
 }
 
@@ -55,6 +57,7 @@ pub fn token(age: Duration, lifetime: Duration, api_host: &str) -> ProfileState 
     let obtained_at = earlier(now(), age);
     let expires_at = later(obtained_at, lifetime);
     ProfileState {
+        audiences: std::collections::BTreeMap::new(),
         version: 1,
         token: Some(TokenMeta {
             expires_at,
@@ -84,6 +87,7 @@ pub fn token(age: Duration, lifetime: Duration, api_host: &str) -> ProfileState 
 /// The state after Entra refused a password sign-in with AADSTS50076 (MFA required).
 pub fn mfa_refused() -> ProfileState {
     ProfileState {
+        audiences: std::collections::BTreeMap::new(),
         version: 1,
         last_error: Some(LastError {
             at: earlier(now(), Duration::from_secs(42)),
@@ -96,6 +100,7 @@ pub fn mfa_refused() -> ProfileState {
             article_step: Some(3),
             trace_id: Some("0c2d7a3e-5b1f-4e8a-9c6d-2f4b8a1e7d30".into()),
             correlation_id: Some("7e9f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b".into()),
+            claims: None,
         }),
         ..ProfileState::default()
     }

@@ -2,6 +2,7 @@ mod bench;
 pub mod fixtures;
 mod screens;
 mod update;
+mod update_audiences;
 mod update_form;
 mod update_freshness;
 mod update_keys;

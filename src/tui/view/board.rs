@@ -48,6 +48,7 @@ fn flow_word(f: Flow) -> &'static str {
         Flow::Password => "password",
         Flow::DeviceCode => "device",
         Flow::Browser => "browser",
+        Flow::ClientSecret => "secret",
     }
 }
 

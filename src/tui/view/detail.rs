@@ -13,6 +13,7 @@ use lcsauth::diagnose::ARTICLE_STEPS;
 use lcsauth::profile::Flow;
 use lcsauth::token::Claims;
 
+use super::audiences;
 use super::board::badge;
 use super::probe;
 use super::text::labelled;
@@ -92,6 +93,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
     if let Some(m) = lcsauth::broker::Status::of(entry.state.clone(), now, min_valid).user_mismatch(profile) {
         add("Warning", &m, theme.warn());
     }
+    audiences::lines(&mut add, app, entry, now, theme);
     if let Some(view) = &entry.probe {
         probe::lines(&mut add, view, now, theme);
     }
@@ -132,7 +134,7 @@ fn last_error(
     if let Some(flow) = offer {
         let how = match flow {
             Flow::DeviceCode => "device-code flow (a code to enter in any browser)",
-            Flow::Browser | Flow::Password => "browser flow (sign in with MFA in your browser)",
+            Flow::Browser | Flow::Password | Flow::ClientSecret => "browser flow (sign in with MFA in your browser)",
         };
         add(
             "Next step",

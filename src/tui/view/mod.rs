@@ -1,5 +1,6 @@
 //! Drawing: a pure function of `App` and `now`. No I/O, no clock, no state changes.
 
+mod audiences;
 mod board;
 pub mod detail;
 mod form;

@@ -24,17 +24,24 @@ pub fn render(prompt: &Prompt, t: Theme, frame: &mut Frame, area: Rect) {
         ),
         Prompt::SignIn { profile, password, .. } => (
             " Sign in ",
-            format!(
-                "'{}' needs a sign-in as {} ({} flow).{}",
-                profile.name,
-                lcsauth::sanitize::line(profile.username.as_deref().unwrap_or("?")),
-                profile.flow,
-                if profile.remember_password {
-                    " The password is remembered in the OS keyring."
-                } else {
-                    ""
-                }
-            ),
+            if profile.flow == lcsauth::profile::Flow::ClientSecret {
+                format!(
+                    "'{}' needs the app's client secret (client-secret flow); it is kept in the OS keyring once Entra accepts it.",
+                    profile.name
+                )
+            } else {
+                format!(
+                    "'{}' needs a sign-in as {} ({} flow).{}",
+                    profile.name,
+                    lcsauth::sanitize::line(profile.username.as_deref().unwrap_or("?")),
+                    profile.flow,
+                    if profile.remember_password {
+                        " The password is remembered in the OS keyring."
+                    } else {
+                        ""
+                    }
+                )
+            },
             Some(password.len()),
         ),
     };

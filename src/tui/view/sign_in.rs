@@ -120,7 +120,7 @@ pub fn render(app: &App, d: &SignInDialog, now: Timestamp, frame: &mut Frame, ar
     let box_area = centered(area, width, height);
     let flow = match d.flow {
         Flow::DeviceCode => "device code",
-        Flow::Browser | Flow::Password => "browser",
+        Flow::Browser | Flow::Password | Flow::ClientSecret => "browser",
     };
     let block = Block::bordered()
         .border_style(t.focus())
