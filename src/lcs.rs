@@ -12,6 +12,8 @@ use serde::Deserialize;
 
 use crate::atomic_file::write_private;
 use crate::entra::user_agent;
+use crate::paths::ConfigDir;
+use crate::profile::ProjectId;
 use crate::secret::Secret;
 
 /// The shortest time between two probes of one project.
@@ -81,6 +83,16 @@ pub fn probe_url(api_host: &str, project_id: &str) -> String {
         "{}/environmentinfo/v1/detail/project/{project_id}/?page=1",
         api_host.trim_end_matches('/')
     )
+}
+
+/// The token a probe sends must outlive the call by far: `lcsauth probe` and the board's `p`.
+pub const PROBE_MIN_VALID: Duration = Duration::from_secs(60);
+
+/// The cooldown of a project's probe, shared by every lcsauth on this config: its stamp file in
+/// the state directory, claimed with [`claim_slot`].
+pub fn claim_probe_slot(dir: &ConfigDir, project: &ProjectId, now: Timestamp) -> Result<(), ProbeError> {
+    let stamp = dir.state_dir().join(format!("probe-{}.stamp", project.as_str()));
+    claim_slot(&stamp, project.as_str(), now)
 }
 
 /// Refuses a probe of the same project within [`COOLDOWN`]; records this one otherwise.

@@ -1,7 +1,8 @@
 //! lcsauth: Microsoft Entra bearer tokens for the Dynamics Lifecycle Services API, kept fresh.
 //!
 //! This library is the whole engine; the command line and the terminal UI only call it and
-//! format. It names no terminal or argument-parsing crate.
+//! format. It names no terminal or argument-parsing crate: those are optional dependencies of the
+//! binary (features `cli` and `tui`), and `cargo check --lib --no-default-features` proves it.
 
 pub mod api;
 pub mod atomic_file;
@@ -18,6 +19,7 @@ pub mod profile;
 pub mod region;
 pub mod sanitize;
 pub mod secret;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod token;
 pub mod trust;

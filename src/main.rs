@@ -1,6 +1,7 @@
 //! The `lcsauth` binary: parse the command line, run a command, report failures.
 
 mod cli;
+mod front;
 mod tui;
 
 use std::process::ExitCode;
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
         // A closed pipe (`lcsauth token | head -c0`) is not a failure.
         Err(f) if f.broken_pipe => ExitCode::SUCCESS,
         Err(f) if f.passthrough.is_some() => cli::exec::code(&f).unwrap_or(ExitCode::FAILURE),
-        Err(f) => cli::report::report(&f),
+        Err(f) => front::failure::report(&f),
     }
 }
 

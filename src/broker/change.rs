@@ -5,6 +5,7 @@
 
 use super::{Broker, BrokerError};
 use crate::profile::Profile;
+use crate::profile::store::{ConfigError, ProfileStore};
 use crate::secret::SecretKind;
 
 /// True when a change means the cached tokens belong to another identity or resource.
@@ -15,6 +16,26 @@ pub fn identity_changed(old: &Profile, new: &Profile) -> bool {
         || old.endpoint() != new.endpoint()
         || old.cloud() != new.cloud()
         || old.secret_meaning_changed(new)
+}
+
+/// Why a profile could not be deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteError {
+    /// The keyring refused to forget its secrets: the profile was kept, so nothing is orphaned.
+    #[error(transparent)]
+    Secrets(BrokerError),
+    /// Its secrets are gone but `profiles.toml` could not be changed.
+    #[error(transparent)]
+    Config(ConfigError),
+}
+
+/// Deletes a profile, `profile remove` and the board's `d`: its secrets first, then its entry in
+/// `profiles.toml`, so a keyring that refuses leaves the profile in place.
+pub fn delete_profile(broker: &Broker, store: &ProfileStore, name: &str) -> Result<(), DeleteError> {
+    broker.logout(name, true).map_err(DeleteError::Secrets)?;
+    store
+        .update(|config| config.remove(name).map(drop))
+        .map_err(DeleteError::Config)
 }
 
 /// What happened to the tokens after a profile was changed.

@@ -18,8 +18,9 @@ use lcsauth::api::wait::{self, Operation, PollAnswer, PollError, Progress, WaitE
 use lcsauth::api::{ApiRequest, BODY_LIMIT, Method, Target, target, visible, visible_line};
 use lcsauth::profile::{Profile, duration_text};
 
-use super::report::{Exit, Failure};
-use super::{Ctx, complete, human_duration, runtime, token_cmd};
+use super::{complete, human_duration, token_cmd};
+use crate::front::failure::{Exit, Failure};
+use crate::front::{Ctx, runtime};
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use lcsauth::clipboard;
 use lcsauth::secret::Secret;
 
-use super::report::{Exit, Failure};
+use crate::front::failure::{Exit, Failure};
 
 pub fn run(clear_after: Duration) -> Result<(), Failure> {
     let mut text = String::new();

@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 
 use lcsauth::doctor::{self, Finding, Level};
 
-use super::report::{Exit, Failure};
-use super::{Ctx, runtime};
+use crate::front::failure::{Exit, Failure};
+use crate::front::{Ctx, runtime};
 
 pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     let mut findings = Vec::new();

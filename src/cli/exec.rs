@@ -14,8 +14,9 @@ use std::time::Duration;
 
 use lcsauth::audience::Audience;
 
-use super::report::Failure;
-use super::{Ctx, token_cmd};
+use super::token_cmd;
+use crate::front::Ctx;
+use crate::front::failure::Failure;
 
 /// Set in the child so a nested `lcsauth exec` can refuse.
 pub const MARKER: &str = "LCSAUTH_EXEC_PROFILE";
@@ -71,7 +72,7 @@ pub fn run(
     }
     cmd.env(MARKER, &profile_name);
     let shown = lcsauth::sanitize::line(&program.to_string_lossy()).into_owned();
-    let rt = super::runtime()?;
+    let rt = crate::front::runtime()?;
     let status = rt.block_on(run_owned(cmd)).map_err(|e| {
         let code = match e.kind() {
             std::io::ErrorKind::NotFound => 127,

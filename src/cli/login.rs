@@ -6,8 +6,10 @@ use lcsauth::audience::Audience;
 use lcsauth::broker::{DeviceCodeInfo, Issued, Prompt};
 use lcsauth::profile::{Flow, Profile};
 
-use super::report::{Exit, Failure};
-use super::{Ctx, for_profile, human_duration, password_from_stdin, password_from_tty, runtime};
+use super::{for_profile, human_duration, password_from_stdin, password_from_tty};
+use crate::front::failure::{Exit, Failure};
+use crate::front::session::{no_browser_reason, open_in_browser, over_ssh};
+use crate::front::{Ctx, runtime};
 
 pub fn login(ctx: &Ctx, name: Option<&str>, password_stdin: bool, audience: Option<&Audience>) -> Result<(), Failure> {
     let config = ctx.config()?;
@@ -73,7 +75,7 @@ pub fn sign_in_for(
     let issued = if matches!(profile.flow, Flow::Password | Flow::ClientSecret) {
         rt.block_on(broker.login_for(profile, audience, password))
     } else {
-        if profile.flow == Flow::Browser && super::over_ssh() {
+        if profile.flow == Flow::Browser && over_ssh() {
             eprintln!(
                 "note: this is an SSH session: the browser sign-in redirects to this machine's loopback. \
                  If your browser runs elsewhere, use `lcsauth profile edit {name} --flow device-code`."
@@ -118,47 +120,6 @@ impl Prompt for TerminalPrompt {
         }
         opened
     }
-}
-
-/// Why no browser would be started here, in words for the user; `None` when one can be.
-pub fn no_browser_reason() -> Option<String> {
-    match std::env::var("BROWSER") {
-        Ok(b) if b == "none" => Some("BROWSER=none is set".into()),
-        Ok(b) if b.is_empty() => Some("BROWSER is set but empty".into()),
-        Err(_) if super::over_ssh() => Some("this is an SSH session: a browser here is not yours".into()),
-        Err(_) if !lcsauth::clipboard::display_present() => {
-            Some("there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)".into())
-        }
-        Err(_) if cfg!(target_os = "linux") && !on_path("xdg-open") => {
-            Some("no browser opener was found (xdg-open is not installed)".into())
-        }
-        // $BROWSER names a program, or the platform's opener is there.
-        _ => None,
-    }
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
-}
-
-/// Starts the user's browser: `$BROWSER` when set (`none` disables it), else the platform opener
-/// when there is a display.
-pub fn open_in_browser(url: &str) -> bool {
-    let program = match std::env::var("BROWSER") {
-        Ok(b) if b == "none" || b.is_empty() => return false,
-        Ok(b) => b,
-        Err(_) if !lcsauth::clipboard::display_present() || super::over_ssh() => return false,
-        Err(_) if cfg!(target_os = "macos") => "open".into(),
-        Err(_) if cfg!(target_os = "windows") => "explorer".into(),
-        Err(_) => "xdg-open".into(),
-    };
-    std::process::Command::new(program)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
 }
 
 /// Tells the user on stderr what they got.

@@ -1,5 +1,6 @@
 //! The command-line front end: one small module per command; each only calls the core and
-//! formats what it returns.
+//! formats what it returns. What the board needs too (context, failures, session facts) is in
+//! `front`.
 
 /// `println!` that returns an error instead of panicking when stdout is closed. What it prints
 /// passes through the sanitiser: a control character from outside cannot reach the terminal.
@@ -42,127 +43,18 @@ pub mod login;
 pub mod probe;
 pub mod profile_cmd;
 pub mod regions;
-pub mod report;
 pub mod status;
 pub mod token_cmd;
 
-use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
-use std::sync::Arc;
 
-use lcsauth::broker::{Broker, NetSettings};
-use lcsauth::paths::ConfigDir;
-use lcsauth::profile::store::{Config, ProfileStore};
-use lcsauth::profile::{Profile, Settings};
-use lcsauth::secret::keyring::{KeyringChoice, OsKeyring};
-use lcsauth::secret::{Secret, SecretStore, namespace_for};
+use lcsauth::profile::Profile;
+use lcsauth::secret::Secret;
 
+use crate::front::Ctx;
+use crate::front::failure::Failure;
+use crate::front::session::suggested_flow;
 use args::{Command, ProfileCommand};
-use report::{Exit, Failure};
-
-/// What every command needs: where the files are and how to reach the keyring.
-pub struct Ctx {
-    pub dir: ConfigDir,
-    pub profiles: ProfileStore,
-    /// `LCSAUTH_PROFILE`: the profile for commands that take an optional NAME.
-    pub env_profile: Option<String>,
-}
-
-impl Ctx {
-    pub fn from_env() -> Result<Self, Failure> {
-        let dir = ConfigDir::from_env().ok_or_else(|| {
-            Failure::new(
-                Exit::Failure,
-                "cannot find a config directory: set LCSAUTH_CONFIG_DIR or HOME",
-            )
-        })?;
-        Ok(Self {
-            profiles: ProfileStore::new(dir.clone()),
-            dir,
-            env_profile: std::env::var("LCSAUTH_PROFILE").ok().filter(|s| !s.is_empty()),
-        })
-    }
-
-    /// Loads `profiles.toml`, printing its warnings.
-    pub fn config(&self) -> Result<Config, Failure> {
-        let config = self.profiles.load()?;
-        for w in &config.warnings {
-            errln!("warning: {w}");
-        }
-        Ok(config)
-    }
-
-    /// The profile a command acts on. A name that matches none says where it came from (the
-    /// argument or `LCSAUTH_PROFILE`) and which names are close.
-    pub fn select<'c>(&self, config: &'c Config, name: Option<&str>) -> Result<&'c Profile, Failure> {
-        config.select(name, self.env_profile.as_deref()).map_err(|e| {
-            let lcsauth::profile::store::ConfigError::NotFound(wanted) = &e else {
-                return Failure::from(e);
-            };
-            let mut f = Failure::from(lcsauth::profile::store::ConfigError::NotFound(wanted.clone()));
-            if name.is_none() && self.env_profile.is_some() {
-                f.message =
-                    format!("LCSAUTH_PROFILE={wanted} names no profile (the variable chose it; unset it or give NAME)");
-            }
-            let near = near_names(wanted, config.profiles.iter().map(|p| p.name.as_str()));
-            if !near.is_empty() {
-                let _ = write!(f.message, "\n  did you mean: {}?", near.join(", "));
-            }
-            f
-        })
-    }
-
-    pub fn secrets(&self) -> Result<Arc<dyn SecretStore>, Failure> {
-        let choice = KeyringChoice::from_env()?;
-        let namespace = std::env::var_os("LCSAUTH_CONFIG_DIR")
-            .is_some()
-            .then(|| namespace_for(self.dir.root()));
-        Ok(Arc::new(OsKeyring::new(choice, namespace)))
-    }
-
-    pub fn broker(&self, settings: &Settings) -> Result<Broker, Failure> {
-        let net = NetSettings {
-            timeout: settings.http_timeout,
-            lock_wait: settings.lock_wait,
-            ..NetSettings::default()
-        };
-        Ok(
-            Broker::new(self.dir.clone(), self.secrets()?, net).on_lock_wait(Arc::new(|what: &str| {
-                eprintln!("note: {}", lcsauth::sanitize::line(what));
-            })),
-        )
-    }
-}
-
-/// Names within a small edit distance of `wanted` (or containing it), closest first.
-pub fn near_names<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let w = wanted.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = names
-        .filter_map(|n| {
-            let l = n.to_lowercase();
-            let d = edit_distance(&w, &l);
-            let close = d <= (w.chars().count() / 3).max(2) || l.contains(&w) || w.contains(&l);
-            close.then_some((d, n))
-        })
-        .collect();
-    scored.sort_unstable();
-    scored.into_iter().take(3).map(|(_, n)| n).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
 
 /// Runs one command.
 pub fn run(command: Command) -> Result<(), Failure> {
@@ -231,15 +123,6 @@ pub fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
-/// A runtime for the commands that talk to the network.
-pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::new(Exit::Failure, format!("cannot start the async runtime: {e}")))
-}
-
 /// Reads one line of standard input as a password (`--password-stdin`).
 pub fn password_from_stdin() -> Result<Secret, Failure> {
     let mut line = String::new();
@@ -270,23 +153,6 @@ pub fn password_from_tty(profile: &Profile) -> Result<Option<Secret>, Failure> {
 
 /// Durations as the CLI and the board both write them ("12m 30s"): one formatter, in the core.
 pub use lcsauth::profile::duration_text::human as human_duration;
-
-/// True in an SSH session, where a browser on this machine is not the user's browser.
-pub fn over_ssh() -> bool {
-    ["SSH_CONNECTION", "SSH_TTY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
-}
-
-/// The interactive flow to suggest here: the browser at a desktop, device code over SSH or
-/// without a display.
-pub fn suggested_flow() -> lcsauth::profile::Flow {
-    if !over_ssh() && lcsauth::clipboard::display_present() {
-        lcsauth::profile::Flow::Browser
-    } else {
-        lcsauth::profile::Flow::DeviceCode
-    }
-}
 
 /// Substitutes the profile name into the `NAME` placeholders of a diagnosis, and puts the
 /// interactive flow that suits this session first.

@@ -8,8 +8,9 @@ use serde_json::json;
 use lcsauth::lcs::{self, Verdict};
 use lcsauth::profile::ProjectId;
 
-use super::report::{Exit, Failure};
-use super::{Ctx, runtime, token_cmd};
+use super::token_cmd;
+use crate::front::failure::{Exit, Failure};
+use crate::front::{Ctx, runtime};
 
 pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json: bool) -> Result<(), Failure> {
     let config = ctx.config()?;
@@ -22,12 +23,11 @@ pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json
         ))
     })?;
     let api_host = profile.endpoint().api_host;
-    let stamp = ctx.dir.state_dir().join(format!("probe-{}.stamp", project.as_str()));
-    lcs::claim_slot(&stamp, project.as_str(), Timestamp::now()).map_err(|e| Failure::usage(e.to_string()))?;
+    lcs::claim_probe_slot(&ctx.dir, &project, Timestamp::now()).map_err(|e| Failure::usage(e.to_string()))?;
     let (_, issued) = token_cmd::fresh(
         ctx,
         Some(profile.name.as_str()),
-        Some(std::time::Duration::from_secs(60)),
+        Some(lcs::PROBE_MIN_VALID),
         false,
         false,
     )?;

@@ -5,13 +5,14 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 use serde_json::json;
 
-use lcsauth::profile::store::ConfigError;
+use lcsauth::broker::change::{DeleteError, delete_profile};
 use lcsauth::profile::{Flow, Profile, ProfileName};
 use lcsauth::region::Region;
 
 use super::args::{Clearable, ProfileFields};
-use super::report::Failure;
-use super::{Ctx, human_duration, login, password_from_stdin, status};
+use super::{human_duration, login, password_from_stdin, status};
+use crate::front::Ctx;
+use crate::front::failure::Failure;
 
 pub fn add(ctx: &Ctx, name: ProfileName, f: ProfileFields, password_stdin: bool) -> Result<(), Failure> {
     let (Some(tenant), Some(client_id)) = (f.tenant.clone(), f.client_id.clone()) else {
@@ -162,7 +163,8 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
     let broker = ctx.broker(&config.settings)?;
     let st = broker.status(p, Timestamp::now(), config.settings.min_valid);
     if as_json {
-        let mut v = serde_json::to_value(p).map_err(|e| Failure::new(super::report::Exit::Failure, e.to_string()))?;
+        let mut v =
+            serde_json::to_value(p).map_err(|e| Failure::new(crate::front::failure::Exit::Failure, e.to_string()))?;
         v["resolved"] = json!({ "authority": ep.authority, "scope": ep.scope, "api_host": ep.api_host,
                                  "token_url": lcsauth::entra::EntraClient::token_url(&ep) });
         v["token"] = status::status_json(p, &st);
@@ -263,28 +265,24 @@ fn utc(t: Timestamp) -> String {
 pub fn remove(ctx: &Ctx, name: &str) -> Result<(), Failure> {
     let config = ctx.config()?;
     config.get(name)?;
-    // Secrets first: if the keyring refuses, the profile stays, so nothing is orphaned.
-    ctx.broker(&config.settings)?.logout(name, true).map_err(|e| {
-        let mut f = Failure::from(e);
-        f.message = format!(
-            "{}\n  the profile '{name}' was kept; run the command again once the keyring works",
-            f.message
-        );
-        f
+    let broker = ctx.broker(&config.settings)?;
+    delete_profile(&broker, &ctx.profiles, name).map_err(|e| match e {
+        DeleteError::Secrets(e) => {
+            let mut f = Failure::from(e);
+            f.message = format!(
+                "{}\n  the profile '{name}' was kept; run the command again once the keyring works",
+                f.message
+            );
+            f
+        }
+        DeleteError::Config(e) => Failure::from(e),
     })?;
-    ctx.profiles.update(|config| config.remove(name).map(drop))?;
     eprintln!("Removed profile '{name}' and its secrets.");
     Ok(())
 }
 
 pub fn use_default(ctx: &Ctx, name: &ProfileName) -> Result<(), Failure> {
-    ctx.profiles.update(|config| {
-        if config.find(name.as_str()).is_none() {
-            return Err(ConfigError::NotFound(name.to_string()));
-        }
-        config.default_profile = Some(name.clone());
-        Ok(())
-    })?;
+    ctx.profiles.set_default(name)?;
     eprintln!("'{name}' is now the default profile.");
     Ok(())
 }

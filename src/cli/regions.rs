@@ -4,7 +4,7 @@ use serde_json::json;
 
 use lcsauth::region::{REGIONS, default_scope};
 
-use super::report::Failure;
+use crate::front::failure::Failure;
 
 pub fn run(as_json: bool) -> Result<(), Failure> {
     if as_json {

@@ -8,8 +8,9 @@ use lcsauth::broker::{StateStore, Status, audiences_of};
 use lcsauth::profile::Profile;
 use lcsauth::token::TokenState;
 
-use super::report::Failure;
-use super::{Ctx, human_duration};
+use super::human_duration;
+use crate::front::Ctx;
+use crate::front::failure::Failure;
 
 /// The status object of one profile (the `status --json` contract: name, region, state,
 /// expires_at, remaining_seconds, and more).

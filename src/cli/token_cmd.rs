@@ -1,7 +1,6 @@
 //! `token` and `copy`: hand out a token that stays valid for at least `--min-valid`.
 
-use std::io::{BufRead, BufReader, IsTerminal, Write};
-use std::process::{Command, Stdio};
+use std::io::{IsTerminal, Write};
 
 use jiff::Timestamp;
 use serde_json::json;
@@ -13,8 +12,10 @@ use lcsauth::profile::Profile;
 use lcsauth::secret::Secret;
 
 use super::args::{CopyArgs, CopyFormat, Format, TokenArgs};
-use super::report::{Exit, Failure};
-use super::{Ctx, for_profile, human_duration, login, password_from_stdin, runtime};
+use super::{for_profile, human_duration, login, password_from_stdin};
+use crate::front::clipboard_handoff::hand_to_server;
+use crate::front::failure::{Exit, Failure};
+use crate::front::{Ctx, runtime};
 
 /// Gets a fresh LCS token: the cached one when it is fresh (no runtime, no network), else the broker.
 pub fn fresh(
@@ -183,42 +184,5 @@ pub fn copy(ctx: &Ctx, a: &CopyArgs) -> Result<(), Failure> {
             Ok(())
         }
         Err(reason) => Err(Failure::new(Exit::Failure, format!("cannot copy: {reason}"))),
-    }
-}
-
-/// Starts `lcsauth __clipboard-serve`, gives it the token on stdin, waits for "ready".
-/// The terminal UI uses it too, for a token still on the clipboard when it quits.
-pub(crate) fn hand_to_server(text: &Secret, clear_after: std::time::Duration) -> Result<(), String> {
-    if !clipboard::display_present() {
-        return Err("neither DISPLAY nor WAYLAND_DISPLAY is set".into());
-    }
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut cmd = Command::new(exe);
-    cmd.arg("__clipboard-serve")
-        .arg("--clear-after")
-        .arg(format!("{}s", clear_after.as_secs().max(1)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    #[cfg(unix)]
-    {
-        // Its own process group: a Ctrl-C in the shell does not clear the clipboard early.
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start the clipboard server: {e}"))?;
-    {
-        let mut stdin = child.stdin.take().ok_or("no stdin for the clipboard server")?;
-        stdin.write_all(text.expose().as_bytes()).map_err(|e| e.to_string())?;
-    }
-    let stdout = child.stdout.take().ok_or("no stdout from the clipboard server")?;
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).map_err(|e| e.to_string())?;
-    match line.trim() {
-        "ready" => Ok(()),
-        "" => Err("the clipboard server ended without a word".into()),
-        other => Err(other.trim_start_matches("error: ").to_string()),
     }
 }

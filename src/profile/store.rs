@@ -235,6 +235,17 @@ impl ProfileStore {
 
     /// Loads, changes and saves under the config lock, so concurrent edits are never lost.
     /// Nothing is written when loading or `change` fails.
+    /// Makes `name` the default profile (`lcsauth use`, the board's `*`).
+    pub fn set_default(&self, name: &ProfileName) -> Result<(), ConfigError> {
+        self.update(|config| {
+            if config.find(name.as_str()).is_none() {
+                return Err(ConfigError::NotFound(name.to_string()));
+            }
+            config.default_profile = Some(name.clone());
+            Ok(())
+        })
+    }
+
     pub fn update<T>(&self, change: impl FnOnce(&mut Config) -> Result<T, ConfigError>) -> Result<T, ConfigError> {
         let lock_path = self.dir.config_lock();
         let _lock = FileLock::acquire(&lock_path).map_err(|source| ConfigError::Write {

@@ -13,11 +13,12 @@ use axum::http::header::{HeaderValue, LOCATION};
 use axum::http::{HeaderMap, Response};
 
 use super::aadsts::AadError;
+use super::client::{check_client, check_member};
 use super::issue::{self, Grant, TokenBody, parse_scope};
 use super::jwt;
-use super::script::{Endpoint, Preflight, preflight};
+use super::script::{Preflight, preflight};
+use super::scripted::Endpoint;
 use super::state::{AUTH_CODE_LIFETIME, AuthCode, Shared};
-use super::token::{check_client, check_member};
 use super::wire::{self, Fields};
 
 /// Only `http://localhost[:port][/path]` and `http://127.0.0.1[:port][/path]`.

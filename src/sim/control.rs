@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::device;
-use super::script::{Endpoint, Scripted};
+use super::scripted::{Endpoint, Scripted};
 use super::state::{DeviceStatus, Shared};
 use super::wire;
 

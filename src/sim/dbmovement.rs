@@ -17,7 +17,8 @@ use serde_json::json;
 
 use super::jwt;
 use super::lcs::{bearer, unauthorized};
-use super::script::{Endpoint, Preflight, preflight};
+use super::script::{Preflight, preflight};
+use super::scripted::Endpoint;
 use super::state::{ApiAuth, Shared, SimOperation};
 use super::wire;
 

@@ -11,11 +11,12 @@ use axum::http::{HeaderMap, Response};
 use serde::Serialize;
 
 use super::aadsts::AadError;
+use super::client::{check_client, check_member};
 use super::issue::{self, Grant, TokenBody, parse_scope};
 use super::jwt;
-use super::script::{Endpoint, Preflight, preflight};
+use super::script::{Preflight, preflight};
+use super::scripted::Endpoint;
 use super::state::{DeviceEntry, DeviceStatus, Shared};
-use super::token::{check_client, check_member};
 use super::wire::{self, Fields, Num};
 
 pub const VERIFICATION_URI: &str = "https://microsoft.com/devicelogin";

@@ -14,10 +14,10 @@ use serde_json::{Value, json};
 
 use super::aadsts::AadError;
 use super::authorize::is_loopback_redirect;
+use super::client::{check_tenant, is_alias};
 use super::jwt;
 use super::keys::SIGNING;
 use super::state::Shared;
-use super::token::{check_tenant, is_alias};
 use super::wire::{self, Fields};
 
 /// The issuer Entra names in v2 tokens and metadata (its literal

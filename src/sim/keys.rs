@@ -13,7 +13,8 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
 use serde_json::{Value, json};
 
-use super::jwt::b64;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// PKCS#8 DER of the 2048-bit token-signing key.
 const SIGNING_KEY: &[u8] = include_bytes!("keys/signing-key.pk8");
@@ -50,9 +51,9 @@ pub static SIGNING: LazyLock<SigningKey> = LazyLock::new(|| {
     let pair = RsaKeyPair::from_pkcs8(SIGNING_KEY).expect("the embedded signing key is valid PKCS#8");
     let (n, e) = rsa_public_numbers(pair.public_key().as_ref()).unwrap_or_default();
     SigningKey {
-        key_id: b64(digest(&SHA1_FOR_LEGACY_USE_ONLY, SIGNING_CERT).as_ref()),
-        n: b64(n),
-        e: b64(e),
+        key_id: URL_SAFE_NO_PAD.encode(digest(&SHA1_FOR_LEGACY_USE_ONLY, SIGNING_CERT).as_ref()),
+        n: URL_SAFE_NO_PAD.encode(n),
+        e: URL_SAFE_NO_PAD.encode(e),
         pair,
     }
 });

@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, Response};
 use serde::Serialize;
 
 use super::jwt;
-use super::script::{Endpoint, Preflight, preflight};
+use super::script::{Preflight, preflight};
+use super::scripted::Endpoint;
 use super::state::Shared;
 use super::wire::{self, Fields};
 

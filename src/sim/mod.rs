@@ -20,6 +20,7 @@
 mod aadsts;
 mod authorize;
 mod claims;
+mod client;
 mod client_credentials;
 mod config;
 mod control;
@@ -32,7 +33,9 @@ mod jwt;
 mod keys;
 mod lcs;
 mod record;
+mod recorded;
 mod script;
+mod scripted;
 mod server;
 mod state;
 mod tls;
@@ -53,8 +56,8 @@ use tokio::task::JoinHandle;
 pub use config::{DeviceAutoApprove, SimClientSecret, SimConfig, SimUser, demo_config};
 pub use jwt::claims as token_claims;
 pub use keys::TLS_CA_PEM;
-pub use record::RecordedRequest;
-pub use script::{Endpoint, Scripted};
+pub use recorded::RecordedRequest;
+pub use scripted::{Endpoint, Scripted};
 pub use server::{run_standalone, run_standalone_tls};
 pub use state::ApiAuth;
 

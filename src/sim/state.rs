@@ -8,8 +8,8 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::watch;
 
 use super::config::{SimConfig, SimUser};
-use super::record::RecordedRequest;
-use super::script::{Endpoint, Scripted};
+use super::recorded::RecordedRequest;
+use super::scripted::{Endpoint, Scripted};
 
 /// What a refresh token stands for.
 #[derive(Debug, Clone)]

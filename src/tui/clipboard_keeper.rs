@@ -179,6 +179,6 @@ fn hand_over(cb: &mut arboard::Clipboard, h: &Held) {
         return;
     }
     if cb.get_text().is_ok_and(|t| t == h.text.expose()) {
-        let _ = crate::cli::token_cmd::hand_to_server(&h.text, left);
+        let _ = crate::front::clipboard_handoff::hand_to_server(&h.text, left);
     }
 }

@@ -20,8 +20,8 @@ use lcsauth::secret::{Secret, SecretStore};
 use lcsauth::sim::{self, Simulator};
 
 use super::{Session, board};
-use crate::cli::report::{Exit, Failure};
-use crate::cli::runtime;
+use crate::front::failure::{Exit, Failure};
+use crate::front::runtime;
 
 /// The password of every account of the simulator's demo tenant.
 const PASSWORD: &str = "Demo-Pass-1";

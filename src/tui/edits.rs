@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
+use lcsauth::broker::change::{DeleteError, delete_profile};
 use lcsauth::profile::store::{Config, ConfigError};
 use lcsauth::profile::{Flow, Profile, ProfileName};
 
@@ -33,13 +34,7 @@ pub fn replace_unchanged(config: &mut Config, original: &Profile, profile: Profi
 
 impl Worker {
     pub(super) fn set_default(&self, name: &ProfileName) {
-        let result = self.store.update(|config| {
-            if config.find(name.as_str()).is_none() {
-                return Err(ConfigError::NotFound(name.to_string()));
-            }
-            config.default_profile = Some(name.clone());
-            Ok(())
-        });
+        let result = self.store.set_default(name);
         self.send(Msg::Saved {
             result: result
                 .map(|()| format!("'{name}' is now the default profile."))
@@ -51,17 +46,11 @@ impl Worker {
     }
 
     pub(super) fn delete(&self, name: &ProfileName) {
-        // Secrets first, as `profile remove` does: if the keyring refuses, the profile stays,
-        // so nothing is left orphaned in the keyring.
-        let result = self
-            .broker
-            .logout(name.as_str(), true)
-            .map_err(|e| format!("{e}; the profile '{name}' was kept"))
-            .and_then(|()| {
-                self.store
-                    .update(|config| config.remove(name.as_str()).map(drop))
-                    .map_err(|e| e.to_string())
-            });
+        // The rule of `profile remove`: secrets first, so a refusing keyring keeps the profile.
+        let result = delete_profile(&self.broker, &self.store, name.as_str()).map_err(|e| match e {
+            DeleteError::Secrets(e) => format!("{e}; the profile '{name}' was kept"),
+            DeleteError::Config(e) => e.to_string(),
+        });
         self.send(Msg::Saved {
             result: result.map(|()| format!("Deleted '{name}' and its secrets.")),
             select: None,

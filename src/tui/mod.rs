@@ -1,6 +1,7 @@
 //! The terminal UI: a board of profiles with live countdowns, forms, one-key copy of fresh
 //! tokens, and `lcsauth demo`. The loop owns `App`; `App::update` turns messages into commands;
-//! the worker runs them off the loop; the views draw `App` at a given `now`.
+//! the worker runs them off the loop; the views draw `App` at a given `now`. It shares `front`
+//! with the command line and imports nothing of it.
 
 mod app;
 mod autorefresh;
@@ -41,8 +42,8 @@ use jiff::tz::TimeZone;
 use lcsauth::broker::Broker;
 use lcsauth::profile::store::ProfileStore;
 
-use crate::cli::report::{Exit, Failure};
-use crate::cli::{Ctx, runtime};
+use crate::front::failure::{Exit, Failure};
+use crate::front::{Ctx, runtime};
 use app::App;
 use clipboard_keeper::ClipboardKeeper;
 use msg::Msg;
@@ -111,8 +112,8 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let mut app = App::new(Theme::from_env(), TimeZone::system(), (width, height));
     app.banner = banner;
     app.new_profile_host = new_profile_host;
-    app.interactive_flow = crate::cli::suggested_flow();
-    app.no_browser = crate::cli::login::no_browser_reason();
+    app.interactive_flow = crate::front::session::suggested_flow();
+    app.no_browser = crate::front::session::no_browser_reason();
     app.update(Msg::Loaded(Ok(snapshot)), Timestamp::now());
     let result = event_loop::run_loop(&mut terminal, &mut app, &worker, rx).await;
     terminal::restore();

@@ -1,8 +1,6 @@
 //! The worker's side of `p`: the per-project cooldown shared with `lcsauth probe` (the same
 //! stamp file), a fresh token, then one read-only LCS call.
 
-use std::time::Duration;
-
 use jiff::Timestamp;
 
 use lcsauth::broker::{Ask, BrokerError};
@@ -11,9 +9,6 @@ use lcsauth::lcs;
 use super::msg::{Msg, ProbeJob, ProbeOutcome};
 use super::worker::Worker;
 
-/// The token a probe sends must outlive the call by far, as in `lcsauth probe`.
-const PROBE_MIN_VALID: Duration = Duration::from_secs(60);
-
 impl Worker {
     pub(super) async fn probe(&self, job: ProbeJob) {
         let ProbeJob {
@@ -21,19 +16,15 @@ impl Worker {
             project,
             timeout,
         } = job;
-        let stamp = self
-            .store
-            .dir()
-            .state_dir()
-            .join(format!("probe-{}.stamp", project.as_str()));
-        let key = project.to_string();
-        let slot = tokio::task::spawn_blocking(move || lcs::claim_slot(&stamp, &key, Timestamp::now())).await;
+        let dir = self.store.dir().clone();
+        let key = project.clone();
+        let slot = tokio::task::spawn_blocking(move || lcs::claim_probe_slot(&dir, &key, Timestamp::now())).await;
         let outcome = match slot {
             Err(e) => ProbeOutcome::Failed(e.to_string()),
             Ok(Err(cooldown)) => ProbeOutcome::Cooldown(cooldown.to_string()),
             Ok(Ok(())) => {
                 let ask = Ask {
-                    min_valid: PROBE_MIN_VALID,
+                    min_valid: lcs::PROBE_MIN_VALID,
                     ..Ask::default()
                 };
                 match self.broker.fresh(&profile, ask).await {

@@ -1,4 +1,5 @@
-//! Errors as a person reads them, and the exit code each kind of failure gets.
+//! Errors as a person reads them, and the exit code each kind of failure gets: the command
+//! line prints them, the board shows them when it cannot start.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
