@@ -162,22 +162,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let secrets = Arc::new(MemoryStore::default());
         let broker = Broker::new(ConfigDir::new(dir.path()), secrets.clone(), NetSettings::default());
-        let profile = Profile {
-            name: "contoso-prod".parse().unwrap(),
-            tenant: "contoso.onmicrosoft.com".parse().unwrap(),
-            client_id: "0a1b2c3d-4e5f-6789-abcd-ef0123456789".parse().unwrap(),
-            region: crate::region::Region::Eu,
-            username: Some("ops@contoso.com".into()),
-            flow: Flow::Password,
-            authority: None,
-            scope: None,
-            api_host: None,
-            project_id: None,
-            environment_id: None,
-            remember_password: false,
-            cloud: None,
-            audiences: Vec::new(),
-        };
+        let profile = crate::profile::tests::sample();
         let name = profile.name.as_str();
         secrets.set(name, SecretKind::RefreshToken, &Secret::new("rt")).unwrap();
         secrets.set(name, SecretKind::AccessToken, &Secret::new("at")).unwrap();

@@ -301,9 +301,10 @@ pub mod duration_text {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    /// A valid password profile for tests across the crate.
     pub(crate) fn sample() -> Profile {
         Profile {
             name: "contoso-prod".parse().unwrap(),
