@@ -1,6 +1,7 @@
 //! Profiles: who signs in where. A profile holds no secret.
 
 pub mod fields;
+pub mod invalid;
 pub mod store;
 
 use std::time::Duration;
@@ -8,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use fields::{BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant};
+pub use invalid::{Field, Invalid, Problem};
 
 use crate::audience::{Audience, Cloud};
 use crate::region::{Region, default_scope};
@@ -65,58 +67,46 @@ pub struct Endpoint {
 
 impl Profile {
     /// Cross-field rules; single fields were already checked by their types.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        self.problem().map_or(Ok(()), |problem| {
+            Err(Invalid {
+                profile: self.name.clone(),
+                problem,
+            })
+        })
+    }
+
+    /// The first cross-field rule the profile breaks.
+    fn problem(&self) -> Option<Problem> {
         if self.region == Region::Custom && self.api_host.is_none() {
-            return Err(format!(
-                "profile '{}': region \"custom\" needs api_host (and optionally scope and authority)",
-                self.name
-            ));
+            return Some(Problem::CustomRegionNeedsApiHost);
         }
-        if self.flow == Flow::Password {
-            match self.username.as_deref().map(str::trim) {
-                None | Some("") => {
-                    return Err(format!(
-                        "profile '{}': the password flow needs a username (the user's UPN, like ops@contoso.com)",
-                        self.name
-                    ));
-                }
-                _ => {}
-            }
+        if self.flow == Flow::Password && self.username.as_deref().is_none_or(|u| u.trim().is_empty()) {
+            return Some(Problem::PasswordFlowNeedsUsername);
         }
         if let Some(user) = &self.username
             && (user.trim() != user || user.chars().any(char::is_whitespace))
         {
-            return Err(format!("profile '{}': username {user:?} contains spaces", self.name));
+            return Some(Problem::UsernameHasSpaces(user.clone()));
         }
         if let Some(scope) = &self.scope
             && (scope.trim().is_empty() || scope.contains(char::is_whitespace))
         {
-            return Err(format!(
-                "profile '{}': scope {scope:?} must be one scope without spaces, like https://lcsapi.lcs.dynamics.com//.default",
-                self.name
-            ));
+            return Some(Problem::ScopeNotOne(scope.clone()));
         }
         for (i, a) in self.audiences.iter().enumerate() {
             if self.audiences[..i].contains(a) {
-                return Err(format!("profile '{}': audience {a} is listed twice", self.name));
+                return Some(Problem::AudienceTwice(a.clone()));
             }
         }
         if self.flow == Flow::ClientSecret && (self.audiences.is_empty() || self.audiences.iter().any(Audience::is_lcs))
         {
-            return Err(format!(
-                "profile '{}': LCS does not accept service principals (app-only tokens), so the client-secret flow \
-                     serves only APIs that do, like the Power Platform API and Dataverse: list them, e.g. \
-                     audiences = [\"powerplatform\"], without lcs",
-                self.name
-            ));
+            return Some(Problem::ClientSecretWithoutOtherApi);
         }
         if self.remember_password && self.flow != Flow::Password {
-            return Err(format!(
-                "profile '{}': remember_password only applies to the password flow (flow is {})",
-                self.name, self.flow
-            ));
+            return Some(Problem::RememberWithoutPasswordFlow(self.flow));
         }
-        Ok(())
+        None
     }
 
     /// Resolves region defaults and overrides into the values a request needs.
@@ -348,16 +338,66 @@ pub(crate) mod tests {
     fn custom_region_without_api_host_is_refused() {
         let mut p = sample();
         p.region = Region::Custom;
-        assert!(p.validate().unwrap_err().contains("needs api_host"));
+        let e = p.validate().unwrap_err();
+        assert_eq!(e.problem, Problem::CustomRegionNeedsApiHost);
+        assert_eq!(e.field(), Field::ApiHost);
+        assert_eq!(
+            e.to_string(),
+            "profile 'contoso-prod': region \"custom\" needs api_host (and optionally scope and authority)"
+        );
     }
 
     #[test]
     fn password_flow_without_username_is_refused() {
         let mut p = sample();
         p.username = None;
-        assert!(p.validate().unwrap_err().contains("needs a username"));
+        let e = p.validate().unwrap_err();
+        assert_eq!(e.field(), Field::Username);
+        assert!(e.to_string().contains("needs a username"), "{e}");
+        p.username = Some("  ".into());
+        assert_eq!(p.validate().unwrap_err().problem, Problem::PasswordFlowNeedsUsername);
+        p.username = None;
         p.flow = Flow::DeviceCode;
         assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn each_broken_rule_names_the_field_to_change() {
+        let broken = |change: &dyn Fn(&mut Profile)| {
+            let mut p = sample();
+            change(&mut p);
+            p.validate().unwrap_err().field()
+        };
+        assert_eq!(
+            broken(&|p| p.username = Some("ops @contoso.com".into())),
+            Field::Username
+        );
+        assert_eq!(broken(&|p| p.scope = Some("a b".into())), Field::Scope);
+        assert_eq!(
+            broken(&|p| p.audiences = vec![Audience::PowerPlatform, Audience::PowerPlatform]),
+            Field::Audiences
+        );
+        assert_eq!(
+            broken(&|p| {
+                p.flow = Flow::ClientSecret;
+                p.audiences = vec![Audience::Lcs];
+            }),
+            Field::Audiences
+        );
+        assert_eq!(
+            broken(&|p| {
+                p.flow = Flow::Browser;
+                p.remember_password = true;
+            }),
+            Field::RememberPassword
+        );
+        let mut p = sample();
+        p.flow = Flow::DeviceCode;
+        p.remember_password = true;
+        assert_eq!(
+            p.validate().unwrap_err().to_string(),
+            "profile 'contoso-prod': remember_password only applies to the password flow (flow is device-code)"
+        );
     }
 
     #[test]

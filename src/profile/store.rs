@@ -87,9 +87,9 @@ impl Config {
                     message: format!("duplicate profile name '{}'", profile.name),
                 });
             }
-            profile.validate().map_err(|message| ConfigError::Invalid {
+            profile.validate().map_err(|e| ConfigError::Invalid {
                 location: at(start),
-                message,
+                message: e.to_string(),
             })?;
             profiles.push(profile);
         }
@@ -136,14 +136,14 @@ impl Config {
         if self.find(profile.name.as_str()).is_some() {
             return Err(ConfigError::Exists(profile.name.to_string()));
         }
-        profile.validate().map_err(ConfigError::Rejected)?;
+        profile.validate().map_err(|e| ConfigError::Rejected(e.to_string()))?;
         self.profiles.push(profile);
         Ok(())
     }
 
     /// Replaces the profile called `name` (which may be renamed by `profile`).
     pub fn replace(&mut self, name: &str, profile: Profile) -> Result<(), ConfigError> {
-        profile.validate().map_err(ConfigError::Rejected)?;
+        profile.validate().map_err(|e| ConfigError::Rejected(e.to_string()))?;
         if profile.name.as_str() != name && self.find(profile.name.as_str()).is_some() {
             return Err(ConfigError::Exists(profile.name.to_string()));
         }

@@ -1,9 +1,9 @@
 //! The form's validation: each field through the same parsers the command line uses, then the
-//! profile's cross-field rules (`Profile::validate`), each message pinned to its field.
+//! profile's cross-field rules (`Profile::validate`), each error marking the field it names.
 
 use std::str::FromStr;
 
-use lcsauth::profile::{BaseUrl, ClientId, Flow, Profile, ProfileName, ProjectId, Tenant};
+use lcsauth::profile::{BaseUrl, ClientId, Field, Flow, Profile, ProfileName, ProjectId, Tenant};
 
 use super::form::{FieldId, ProfileForm};
 
@@ -26,20 +26,21 @@ fn optional<T: FromStr<Err = String>>(text: &str, field: FieldId, errors: &mut E
     t.parse().map_err(|e| errors.push((field, e))).ok()
 }
 
-/// Which field a message of `Profile::validate` is about.
-fn field_of(message: &str) -> FieldId {
-    if message.contains("audience") {
-        FieldId::Audiences
-    } else if message.contains("api_host") {
-        FieldId::ApiHost
-    } else if message.contains("username") {
-        FieldId::Username
-    } else if message.contains("scope") {
-        FieldId::Scope
-    } else if message.contains("remember_password") {
-        FieldId::Remember
-    } else {
-        FieldId::Name
+/// The form's input for a field of the profile; a field not on the form is told at the top.
+fn input_of(field: Field) -> FieldId {
+    match field {
+        Field::Tenant => FieldId::Tenant,
+        Field::ClientId => FieldId::ClientId,
+        Field::Region => FieldId::Region,
+        Field::Username => FieldId::Username,
+        Field::Flow => FieldId::Flow,
+        Field::Authority => FieldId::Authority,
+        Field::Scope => FieldId::Scope,
+        Field::ApiHost => FieldId::ApiHost,
+        Field::ProjectId => FieldId::ProjectId,
+        Field::RememberPassword => FieldId::Remember,
+        Field::Audiences => FieldId::Audiences,
+        Field::Name | Field::EnvironmentId | Field::Cloud => FieldId::Name,
     }
 }
 
@@ -108,10 +109,9 @@ impl ProfileForm {
             cloud: self.original.as_ref().and_then(|p| p.cloud),
             audiences,
         };
-        if let Err(message) = profile.validate() {
-            // The form already says which profile this is: drop the "profile 'x': " prefix.
-            let text = message.split_once("': ").map_or(message.as_str(), |(_, m)| m);
-            errors.push((field_of(&message), text.to_string()));
+        if let Err(e) = profile.validate() {
+            // The form already says which profile this is: the problem without its name.
+            errors.push((input_of(e.field()), e.problem.to_string()));
         }
         if errors.is_empty() { Ok(profile) } else { Err(errors) }
     }
