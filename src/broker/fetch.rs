@@ -325,18 +325,18 @@ impl Broker {
         }
         let now = Timestamp::now();
         let last = match e {
-            BrokerError::Entra(e) => LastError::from_entra(now, e),
+            BrokerError::Entra(e) => LastError::from_entra(now, e, profile.name.as_str(), profile.flow),
             other => LastError::new(now, other.to_string()),
         };
         let name = profile.name.as_str();
         let consent = last.code == Some(CONSENT_REQUIRED);
-        let last = LastError {
-            fix: if consent {
-                Some(audience.consent_fix())
-            } else {
-                last.fix.map(|f| f.replace(" NAME", &format!(" {name}")))
-            },
-            ..last
+        let last = if consent {
+            LastError {
+                fix: Some(audience.consent_fix()),
+                ..last
+            }
+        } else {
+            last
         };
         let mut state = self.states.load(name);
         let mut slot = state.slot(audience);

@@ -12,6 +12,7 @@ use crate::audience::Audience;
 use crate::diagnose::Diagnosis;
 use crate::entra::EntraError;
 use crate::paths::ConfigDir;
+use crate::profile::fields::Flow;
 use crate::token::Claims;
 
 /// The longest claims challenge kept for the next sign-in.
@@ -103,7 +104,9 @@ impl LastError {
         }
     }
 
-    pub fn from_entra(at: Timestamp, e: &EntraError) -> Self {
+    /// The refusal `e` of a sign-in of profile `name`: its fix names the profile, and offers the
+    /// browser first where it offers both interactive flows if `flow` is the browser.
+    pub fn from_entra(at: Timestamp, e: &EntraError, name: &str, flow: Flow) -> Self {
         let mut last = Self::new(at, e.to_string());
         if let Some(r) = e.refusal() {
             let dx: Diagnosis = r.diagnosis();
@@ -111,7 +114,7 @@ impl LastError {
             last.error = Some(r.body.error.clone());
             last.description = r.description_line().map(str::to_string);
             last.cause = Some(dx.cause.to_string());
-            last.fix = Some(dx.fix.to_string());
+            last.fix = Some(dx.fix_for(name, flow));
             last.article_step = dx.article_step;
             last.trace_id = r.trace_id().map(str::to_string);
             last.correlation_id = r.correlation_id().map(str::to_string);
@@ -246,5 +249,45 @@ impl StateStore {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entra::{ErrorBody, Refusal};
+
+    fn mfa_refusal() -> EntraError {
+        EntraError::Refused(Box::new(Refusal {
+            http_status: 400,
+            body: ErrorBody {
+                error: "invalid_grant".into(),
+                error_description: Some("AADSTS50076: you must use multi-factor authentication".into()),
+                error_codes: vec![50076],
+                trace_id: Some("0c2d7a3e-5b1f-4e8a-9c6d-2f4b8a1e7d30".into()),
+                ..ErrorBody::default()
+            },
+        }))
+    }
+
+    #[test]
+    fn a_recorded_refusal_keeps_its_fix_written_for_the_profile() {
+        let last = LastError::from_entra(Timestamp::UNIX_EPOCH, &mfa_refusal(), "fabrikam-ops", Flow::Password);
+        assert_eq!(last.code, Some(50076));
+        assert_eq!(
+            last.fix.as_deref(),
+            Some(
+                "The password flow cannot satisfy this. Switch the profile to an interactive flow: \
+                 `lcsauth profile edit fabrikam-ops --flow device-code` (or `--flow browser`), then \
+                 `lcsauth login fabrikam-ops`."
+            )
+        );
+        let browser = LastError::from_entra(Timestamp::UNIX_EPOCH, &mfa_refusal(), "p", Flow::Browser);
+        assert!(
+            browser
+                .fix
+                .unwrap()
+                .contains("`lcsauth profile edit p --flow browser` (or `--flow device-code`)")
+        );
     }
 }

@@ -83,7 +83,7 @@ pub fn sign_in_for(
         }
         rt.block_on(broker.login_interactive_for(profile, audience, &TerminalPrompt))
     }
-    .map_err(|e| for_profile(e.into(), name))?;
+    .map_err(|e| for_profile(e, name))?;
     announce(profile, &issued);
     if let Some(note) = broker.secrets().persistence_note() {
         errln!("note: {note}");

@@ -154,15 +154,8 @@ pub fn password_from_tty(profile: &Profile) -> Result<Option<Secret>, Failure> {
 /// Durations as the CLI and the board both write them ("12m 30s"): one formatter, in the core.
 pub use lcsauth::profile::duration_text::human as human_duration;
 
-/// Substitutes the profile name into the `NAME` placeholders of a diagnosis, and puts the
+/// The failure of a sign-in of profile `name`: a refusal's fix names the profile and offers the
 /// interactive flow that suits this session first.
-pub fn for_profile(mut f: Failure, name: &str) -> Failure {
-    if suggested_flow() == lcsauth::profile::Flow::Browser {
-        f.message = f.message.replace(
-            "--flow device-code` (or `--flow browser`)",
-            "--flow browser` (or `--flow device-code`)",
-        );
-    }
-    f.message = f.message.replace(" NAME", &format!(" {name}"));
-    f
+pub fn for_profile(e: lcsauth::broker::BrokerError, name: &str) -> Failure {
+    Failure::for_profile(e, name, suggested_flow())
 }

@@ -80,7 +80,7 @@ fn for_audience(e: BrokerError, audience: &Audience, name: &str) -> Failure {
         BrokerError::Entra(lcsauth::entra::EntraError::Refused(r)) => Some((r.code(), r.is_claims_challenge())),
         _ => None,
     };
-    let mut f = for_profile(e.into(), name);
+    let mut f = for_profile(e, name);
     if refusal.is_some_and(|(code, _)| code == Some(65001)) && !audience.is_lcs() {
         f.message = format!("{}\n  for this audience: {}", f.message, audience.consent_fix());
     }

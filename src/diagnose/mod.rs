@@ -13,6 +13,8 @@ mod tests;
 
 pub use table::{Entry, REF, TABLE, entries};
 
+use crate::profile::fields::Flow;
+
 /// The setup steps of the vendor article, numbered as in the README's "Set up Entra once".
 pub const ARTICLE_STEPS: [&str; 4] = [
     "Step 1. Create an application registration (single tenant)",
@@ -44,7 +46,26 @@ pub enum Retry {
     Backoff,
 }
 
+/// How the fixes write the profile they are about; [`Diagnosis::fix_for`] fills it in.
+const NAME: &str = " NAME";
+
+/// How the fixes that switch to an interactive flow offer the two, device code first.
+const DEVICE_CODE_FIRST: &str = "--flow device-code` (or `--flow browser`)";
+const BROWSER_FIRST: &str = "--flow browser` (or `--flow device-code`)";
+
 impl Diagnosis {
+    /// The fix as the profile `name` should follow it: its commands name the profile, and where
+    /// the fix offers both interactive flows, `interactive` comes first (the browser where one can
+    /// open, device code otherwise, e.g. over SSH).
+    pub fn fix_for(&self, name: &str, interactive: Flow) -> String {
+        let fix = if interactive == Flow::Browser {
+            self.fix.replace(DEVICE_CODE_FIRST, BROWSER_FIRST)
+        } else {
+            self.fix.to_string()
+        };
+        fix.replace(NAME, &format!(" {name}"))
+    }
+
     pub fn article_step_text(&self) -> Option<&'static str> {
         self.article_step
             .and_then(|s| ARTICLE_STEPS.get(usize::from(s).checked_sub(1)?).copied())

@@ -8,6 +8,7 @@ use lcsauth::broker::BrokerError;
 use lcsauth::clipboard::ClipboardError;
 use lcsauth::diagnose::ARTICLE_STEPS;
 use lcsauth::entra::{EntraError, Refusal};
+use lcsauth::profile::Flow;
 use lcsauth::profile::store::ConfigError;
 use lcsauth::secret::StoreError;
 
@@ -96,7 +97,7 @@ impl From<StoreError> for Failure {
 impl From<EntraError> for Failure {
     fn from(e: EntraError) -> Self {
         match &e {
-            EntraError::Refused(r) => Self::new(Exit::Refused, explain_refusal(r)),
+            EntraError::Refused(r) => Self::new(Exit::Refused, explain_refusal(r, r.diagnosis().fix)),
             EntraError::Client(_) => Self::new(Exit::Failure, e.to_string()),
             _ => Self::new(
                 Exit::Unavailable,
@@ -133,8 +134,22 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// What happened, Entra's own words, cause, fix, setup step, and the ids to quote to an admin.
-pub fn explain_refusal(r: &Refusal) -> String {
+impl Failure {
+    /// The failure of a sign-in of profile `name`: a refusal's fix names the profile, and offers
+    /// `interactive` first where it offers both interactive flows.
+    pub fn for_profile(e: BrokerError, name: &str, interactive: Flow) -> Self {
+        match e {
+            BrokerError::Entra(EntraError::Refused(r)) => Self::new(
+                Exit::Refused,
+                explain_refusal(&r, &r.diagnosis().fix_for(name, interactive)),
+            ),
+            other => other.into(),
+        }
+    }
+}
+
+/// What happened, Entra's own words, cause, `fix`, setup step, and the ids to quote to an admin.
+fn explain_refusal(r: &Refusal, fix: &str) -> String {
     let dx = r.diagnosis();
     // Every field of the body is Entra's (or a hostile server's): one line each, no controls.
     let safe = |s: &str| lcsauth::sanitize::line(s).into_owned();
@@ -143,7 +158,7 @@ pub fn explain_refusal(r: &Refusal) -> String {
         let _ = write!(out, "\n  Entra says: {}", safe(desc));
     }
     let _ = write!(out, "\n  cause: {}", dx.cause);
-    let _ = write!(out, "\n  fix:   {}", dx.fix);
+    let _ = write!(out, "\n  fix:   {fix}");
     if let Some(step) = dx.article_step.and_then(|s| ARTICLE_STEPS.get(usize::from(s) - 1)) {
         let _ = write!(out, "\n  setup: revisit {step}");
     }

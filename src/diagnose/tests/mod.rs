@@ -141,3 +141,53 @@ fn lockout_codes_are_never_retried() {
     }
     assert_eq!(diagnose(Some(90006), "temporarily_unavailable").retry, Retry::Backoff);
 }
+
+#[test]
+fn a_fix_rendered_for_a_profile_names_it_in_every_command_and_nowhere_leaves_the_placeholder() {
+    let fallbacks = [
+        "invalid_grant",
+        "invalid_request",
+        "access_denied",
+        "authorization_declined",
+        "expired_token",
+    ];
+    let all = entries()
+        .map(|e| e.dx)
+        .chain(fallbacks.iter().map(|error| diagnose(None, error)));
+    for dx in all {
+        for flow in [Flow::DeviceCode, Flow::Browser] {
+            let fix = dx.fix_for("contoso-prod", flow);
+            assert!(!fix.contains("NAME"), "{}: {fix}", dx.summary);
+            assert_eq!(
+                fix.matches("contoso-prod").count(),
+                dx.fix.matches(" NAME").count(),
+                "{}: {fix}",
+                dx.summary
+            );
+        }
+        // Only the fix speaks of a profile by name.
+        assert!(
+            !dx.summary.contains("NAME") && !dx.cause.contains("NAME"),
+            "{}",
+            dx.summary
+        );
+    }
+}
+
+#[test]
+fn a_fix_offering_both_interactive_flows_puts_the_suggested_one_first() {
+    let dx = diagnose(Some(50076), "invalid_grant");
+    let device = dx.fix_for("p1", Flow::DeviceCode);
+    assert!(
+        device.contains("`lcsauth profile edit p1 --flow device-code` (or `--flow browser`), then `lcsauth login p1`"),
+        "{device}"
+    );
+    let browser = dx.fix_for("p1", Flow::Browser);
+    assert!(
+        browser.contains("`lcsauth profile edit p1 --flow browser` (or `--flow device-code`), then `lcsauth login p1`"),
+        "{browser}"
+    );
+    // A fix that offers one flow keeps it, whichever is suggested.
+    let one = diagnose(Some(50072), "interaction_required");
+    assert_eq!(one.fix_for("p1", Flow::Browser), one.fix_for("p1", Flow::DeviceCode));
+}

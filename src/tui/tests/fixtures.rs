@@ -97,7 +97,7 @@ pub fn mfa_refused() -> ProfileState {
             error: Some("invalid_grant".into()),
             description: Some("AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '913c6de4-2a4a-4a61-a9ce-945d2b2ce2e0'.".into()),
             cause: Some("Conditional Access, security defaults or per-user MFA require a second factor, which the password flow cannot provide.".into()),
-            fix: Some("The password flow cannot satisfy this. Switch the profile to an interactive flow: `lcsauth profile edit NAME --flow device-code` (or `--flow browser`), then `lcsauth login NAME`.".into()),
+            fix: Some("The password flow cannot satisfy this. Switch the profile to an interactive flow: `lcsauth profile edit fabrikam-ops --flow device-code` (or `--flow browser`), then `lcsauth login fabrikam-ops`.".into()),
             article_step: Some(3),
             trace_id: Some("0c2d7a3e-5b1f-4e8a-9c6d-2f4b8a1e7d30".into()),
             correlation_id: Some("7e9f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b".into()),

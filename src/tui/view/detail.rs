@@ -99,7 +99,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
     }
     if let Some(err) = &entry.state.last_error {
         let offer = app.interactive_offer(entry);
-        last_error(&mut add, err, offer, profile.name.as_str(), now, theme);
+        last_error(&mut add, err, offer, now, theme);
     }
     add("Tenant", profile.tenant.as_str(), Style::new());
     add("Client id", profile.client_id.as_str(), Style::new());
@@ -118,14 +118,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
     out
 }
 
-fn last_error(
-    add: &mut impl FnMut(&str, &str, Style),
-    err: &LastError,
-    offer: Option<Flow>,
-    name: &str,
-    now: Timestamp,
-    t: Theme,
-) {
+fn last_error(add: &mut impl FnMut(&str, &str, Style), err: &LastError, offer: Option<Flow>, now: Timestamp, t: Theme) {
     add(
         "Last error",
         &format!("{} ({} ago)", err.message, age(between(err.at, now))),
@@ -149,11 +142,7 @@ fn last_error(
         add("Cause", c, Style::new());
     }
     if let Some(f) = &err.fix {
-        add(
-            "Fix",
-            &in_keys(&f.replace(" NAME", &format!(" {name}")), offer.is_some()),
-            t.strong(),
-        );
+        add("Fix", &in_keys(f, offer.is_some()), t.strong());
     }
     if let Some(step) = err
         .article_step
