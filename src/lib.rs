@@ -21,5 +21,6 @@ pub mod sanitize;
 pub mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
+pub mod time;
 pub mod token;
 pub mod trust;

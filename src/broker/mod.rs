@@ -14,6 +14,7 @@ mod fetch;
 pub mod freshness;
 pub mod interactive;
 pub mod refused;
+pub mod schedule;
 pub mod state;
 
 use std::sync::{Arc, OnceLock};

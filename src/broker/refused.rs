@@ -46,7 +46,7 @@ impl PasswordRefused {
         format!(
             "Entra refused its password at {} ({code}{}); the remembered password is not sent again \
              until a sign-in succeeds",
-            self.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            crate::time::utc_datetime(self.at),
             crate::sanitize::line(&self.summary)
         )
     }

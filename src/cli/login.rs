@@ -131,7 +131,7 @@ pub fn announce(profile: &Profile, issued: &Issued) {
     eprintln!(
         "Signed in to '{}': token valid until {} ({} left).",
         profile.name,
-        issued.expires_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        lcsauth::time::utc_datetime(issued.expires_at),
         human_duration(left)
     );
 }

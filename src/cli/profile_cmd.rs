@@ -8,6 +8,7 @@ use serde_json::json;
 use lcsauth::broker::change::{DeleteError, delete_profile};
 use lcsauth::profile::{Flow, Profile, ProfileName};
 use lcsauth::region::Region;
+use lcsauth::time::utc_datetime;
 
 use super::args::{Clearable, ProfileFields};
 use super::{human_duration, login, password_from_stdin, status};
@@ -200,10 +201,10 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
     }
     outln!("token:       {}", st.token_state.key());
     if let (Some(end), Some(left)) = (st.expires_at, st.remaining) {
-        outln!("expires_at:  {} ({} left)", utc(end), human_duration(left));
+        outln!("expires_at:  {} ({} left)", utc_datetime(end), human_duration(left));
     }
     if let Some(t) = &st.state.token {
-        outln!("obtained:    {} by {}", utc(t.obtained_at), t.grant.key());
+        outln!("obtained:    {} by {}", utc_datetime(t.obtained_at), t.grant.key());
         if let Some(user) = &t.claims.user {
             outln!("signed in:   {user}");
         }
@@ -215,7 +216,7 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
         outln!("note:        {m}");
     }
     if let Some(e) = &st.state.last_error {
-        outln!("last error:  {} ({})", e.message, utc(e.at));
+        outln!("last error:  {} ({})", e.message, utc_datetime(e.at));
         if let Some(fix) = &e.fix {
             outln!("  fix:       {fix}");
         }
@@ -255,11 +256,6 @@ pub fn edit(ctx: &Ctx, name: &str, rename: Option<ProfileName>, f: ProfileFields
     }
     eprintln!("{text}");
     Ok(())
-}
-
-/// A time as `show` prints it: whole seconds, UTC.
-fn utc(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 pub fn remove(ctx: &Ctx, name: &str) -> Result<(), Failure> {
