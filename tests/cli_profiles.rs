@@ -198,3 +198,37 @@ fn a_profile_can_target_the_power_platform_api_with_a_custom_scope() {
         "a non-LCS scope is not held to the LCS double slash: {mine}"
     );
 }
+
+#[test]
+fn edit_to_an_interactive_flow_stops_remembering_the_password_as_the_board_does() {
+    let h = Harness::new(sim_config());
+    h.add_profile(&["--remember-password"]);
+    h.login().success();
+    let out = h
+        .cmd()
+        .args(["profile", "edit", &h.name, "--flow", "device-code"])
+        .assert()
+        .success();
+    assert!(
+        stderr(&out).contains("The remembered password was removed."),
+        "{}",
+        stderr(&out)
+    );
+    let show: serde_json::Value = serde_json::from_str(&stdout(
+        &h.cmd().args(["profile", "show", &h.name, "--json"]).assert().success(),
+    ))
+    .unwrap();
+    assert_eq!(show["flow"], "device-code");
+    assert_eq!(show.get("remember_password"), None, "{show}");
+    // Asked for together with another flow, remembering is still refused.
+    let refused = h
+        .cmd()
+        .args(["profile", "edit", &h.name, "--flow", "browser", "--remember-password"])
+        .assert()
+        .failure();
+    assert!(
+        stderr(&refused).contains("remember_password only applies to the password flow"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -238,4 +238,52 @@ mod tests {
         );
         assert_eq!(broker.states().load(old.name.as_str()), ProfileState::default());
     }
+
+    #[test]
+    fn turning_remember_password_off_forgets_the_password_and_keeps_the_tokens() {
+        let (_dir, broker, secrets, mut old) = setup();
+        old.remember_password = true;
+        let name = old.name.as_str();
+        secrets.set(name, SecretKind::Password, &Secret::new("pw")).unwrap();
+        let new = Profile {
+            remember_password: false,
+            ..old.clone()
+        };
+        let effect = broker.apply_change(&old, &new).unwrap();
+        assert_eq!(
+            effect,
+            Effect {
+                password_forgotten: true,
+                ..Effect::default()
+            }
+        );
+        assert!(secrets.get(name, SecretKind::Password).unwrap().is_none());
+        assert_eq!(
+            secrets.get(name, SecretKind::RefreshToken).unwrap().unwrap().expose(),
+            "rt"
+        );
+        assert_eq!(
+            secrets.get(name, SecretKind::AccessToken).unwrap().unwrap().expose(),
+            "at"
+        );
+        assert_eq!(effect.describe(name), "The remembered password was removed.");
+    }
+
+    #[test]
+    fn a_switch_to_an_interactive_flow_forgets_a_remembered_password_and_clears_the_error() {
+        let (_dir, broker, secrets, mut old) = setup();
+        old.remember_password = true;
+        let name = old.name.as_str();
+        secrets.set(name, SecretKind::Password, &Secret::new("pw")).unwrap();
+        let mut new = old.clone();
+        new.switch_flow(Flow::Browser);
+        let effect = broker.apply_change(&old, &new).unwrap();
+        assert!(effect.password_forgotten && effect.error_cleared && !effect.tokens_removed);
+        assert!(secrets.get(name, SecretKind::Password).unwrap().is_none());
+        assert!(secrets.get(name, SecretKind::RefreshToken).unwrap().is_some());
+        assert_eq!(
+            effect.describe(name),
+            "Its last error was cleared. The remembered password was removed."
+        );
+    }
 }

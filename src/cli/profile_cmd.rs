@@ -50,13 +50,7 @@ pub fn add(ctx: &Ctx, name: ProfileName, f: ProfileFields, password_stdin: bool)
         )));
     }
     let added = profile.clone();
-    ctx.profiles.update(|config| {
-        config.add(profile)?;
-        if config.profiles.len() == 1 {
-            config.default_profile = Some(config.profiles[0].name.clone());
-        }
-        Ok(())
-    })?;
+    ctx.profiles.update(|config| config.add_new(profile))?;
     eprintln!(
         "Added profile '{}' ({}, {}).",
         added.name,
@@ -84,7 +78,7 @@ fn apply(p: &mut Profile, f: ProfileFields) {
         p.username = Some(v.trim().to_string()).filter(|u| !u.is_empty());
     }
     if let Some(v) = f.flow {
-        p.flow = v;
+        p.switch_flow(v);
     }
     if let Some(Clearable(v)) = f.authority {
         p.authority = v;

@@ -176,6 +176,14 @@ impl Profile {
         list
     }
 
+    /// Switches the profile to `flow`, as `profile edit --flow` and the board's `i` do: only the
+    /// password flow remembers a password, so for any other the switch turns
+    /// `remember_password` off (and applying the change forgets the password).
+    pub fn switch_flow(&mut self, flow: Flow) {
+        self.flow = flow;
+        self.remember_password &= flow == Flow::Password;
+    }
+
     /// The keyring's secret entry of `self` would mean something else for `new`: a user's
     /// password for one, the app's client secret for the other. It must then be forgotten, so
     /// that one is never sent as the other.
@@ -398,6 +406,19 @@ pub(crate) mod tests {
             p.validate().unwrap_err().to_string(),
             "profile 'contoso-prod': remember_password only applies to the password flow (flow is device-code)"
         );
+    }
+
+    #[test]
+    fn switching_away_from_the_password_flow_stops_remembering_the_password() {
+        let mut p = sample();
+        p.remember_password = true;
+        p.switch_flow(Flow::Password);
+        assert!(p.remember_password);
+        p.switch_flow(Flow::DeviceCode);
+        assert_eq!((p.flow, p.remember_password), (Flow::DeviceCode, false));
+        assert!(p.validate().is_ok());
+        p.switch_flow(Flow::Password);
+        assert!(!p.remember_password, "switching back does not remember again by itself");
     }
 
     #[test]

@@ -141,6 +141,15 @@ impl Config {
         Ok(())
     }
 
+    /// Adds a profile as `profile add` and the board's `a` do: the first one becomes the default.
+    pub fn add_new(&mut self, profile: Profile) -> Result<(), ConfigError> {
+        self.add(profile)?;
+        if self.profiles.len() == 1 {
+            self.default_profile = Some(self.profiles[0].name.clone());
+        }
+        Ok(())
+    }
+
     /// Replaces the profile called `name` (which may be renamed by `profile`).
     pub fn replace(&mut self, name: &str, profile: Profile) -> Result<(), ConfigError> {
         profile.validate().map_err(|e| ConfigError::Rejected(e.to_string()))?;
@@ -319,6 +328,19 @@ username = "ops@contoso.com"
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("duplicate profile name 'a'"), "{err}");
         assert!(err.starts_with("profiles.toml:14:1: "), "{err}");
+    }
+
+    #[test]
+    fn the_first_profile_added_becomes_the_default_and_later_ones_do_not() {
+        let a = parse(GOOD).unwrap().profiles[0].clone();
+        let mut b = a.clone();
+        b.name = "b".parse().unwrap();
+        let mut config = parse("").unwrap();
+        config.add_new(a.clone()).unwrap();
+        assert_eq!(config.default_profile.as_ref(), Some(&a.name));
+        config.add_new(b).unwrap();
+        assert_eq!(config.default_profile.as_ref(), Some(&a.name));
+        assert!(matches!(config.add_new(a), Err(ConfigError::Exists(_))));
     }
 
     #[test]

@@ -61,12 +61,8 @@ impl Worker {
 
     /// `i`: the profile's new flow, saved only if the profile is still as the board showed it.
     pub(super) fn switch_flow(&self, original: &Profile, flow: Flow) {
-        let switched = Profile {
-            flow,
-            // Only the password flow remembers a password.
-            remember_password: false,
-            ..original.clone()
-        };
+        let mut switched = original.clone();
+        switched.switch_flow(flow);
         let result = self
             .store
             .update(|config| replace_unchanged(config, original, switched.clone()))
@@ -111,13 +107,7 @@ impl Worker {
         let (p, o) = (profile.clone(), original.clone());
         tokio::task::spawn_blocking(move || {
             store.update(|config| match &o {
-                None => {
-                    config.add(p)?;
-                    if config.profiles.len() == 1 {
-                        config.default_profile = Some(config.profiles[0].name.clone());
-                    }
-                    Ok(())
-                }
+                None => config.add_new(p),
                 Some(old) => replace_unchanged(config, old, p),
             })
         })
