@@ -39,7 +39,8 @@ pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json
             config.settings.http_timeout,
         ))
         .map_err(|e| Failure::new(Exit::Unavailable, e.to_string()))?;
-    let (key, exit, text) = describe(&verdict, &profile.name.to_string(), project.as_str(), &api_host);
+    let key = verdict.key();
+    let (exit, text) = describe(&verdict, &profile.name.to_string(), project.as_str(), &api_host);
     if as_json {
         let envs: Vec<_> = match &verdict {
             Verdict::Works { environments, .. } => environments
@@ -62,18 +63,16 @@ pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json
     }
 }
 
-/// A verdict as a key, an exit code (None = it works) and a sentence.
-fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (&'static str, Option<Exit>, String) {
+/// A verdict as an exit code (None = it works) and a sentence.
+fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (Option<Exit>, String) {
     match v {
         Verdict::Works {
             environments,
             more_pages,
         } => {
             let mut text = format!(
-                "works: the token of '{profile}' reads project {project} on {api} ({}{} environment{})",
-                environments.len(),
-                if *more_pages { "+" } else { "" },
-                if environments.len() == 1 { "" } else { "s" }
+                "works: the token of '{profile}' reads project {project} on {api} ({})",
+                lcs::environment_count(environments, *more_pages)
             );
             for e in environments {
                 let _ = write!(
@@ -84,10 +83,9 @@ fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (&'static s
                     e.deployment_status_display.as_deref().unwrap_or("-")
                 );
             }
-            ("works", None, text)
+            (None, text)
         }
         Verdict::TokenRejected => (
-            "token_rejected",
             Some(Exit::Refused),
             format!(
                 "token rejected (401) by {api}: the token is expired or for another LCS region; check the profile's \
@@ -95,23 +93,14 @@ fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (&'static s
             ),
         ),
         Verdict::NotMember { message } => (
-            "not_member",
             Some(Exit::Refused),
             format!(
                 "not a project member: {message}. The user must be Project owner or Environment admin in LCS \
                  project {project} and must have accepted the invitation and opened the project once"
             ),
         ),
-        Verdict::Throttled { retry_after } => (
-            "throttled",
-            Some(Exit::Unavailable),
-            format!(
-                "throttled (429): LCS allows six calls per project per minute; retry after {}s",
-                retry_after.map_or(60, |d| d.as_secs())
-            ),
-        ),
+        Verdict::Throttled { retry_after } => (Some(Exit::Unavailable), lcs::throttled_text(*retry_after)),
         Verdict::Refused { message, activity_id } => (
-            "refused",
             Some(Exit::Refused),
             format!(
                 "LCS answered IsSuccess: false: {message}{}",
@@ -122,7 +111,6 @@ fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (&'static s
             ),
         ),
         Verdict::Unexpected { status, detail } => (
-            "unexpected",
             Some(Exit::Unavailable),
             format!("unexpected answer from {api}: {detail} (status {status})"),
         ),

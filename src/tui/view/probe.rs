@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use ratatui::style::Style;
 
-use lcsauth::lcs::Verdict;
+use lcsauth::lcs::{self, Verdict};
 use lcsauth::profile::ProjectId;
 
 use super::theme::Theme;
@@ -39,10 +39,8 @@ pub fn verdict_text(finding: &Finding, project: &ProjectId, t: Theme) -> (String
             more_pages,
         } => (
             format!(
-                "works: the token reads project {project} ({}{} environment{})",
-                environments.len(),
-                if *more_pages { "+" } else { "" },
-                if environments.len() == 1 { "" } else { "s" }
+                "works: the token reads project {project} ({})",
+                lcs::environment_count(environments, *more_pages)
             ),
             t.ok(),
         ),
@@ -57,13 +55,7 @@ pub fn verdict_text(finding: &Finding, project: &ProjectId, t: Theme) -> (String
             ),
             t.error(),
         ),
-        Verdict::Throttled { retry_after } => (
-            format!(
-                "throttled (429): LCS allows six calls per project per minute; retry after {}s",
-                retry_after.map_or(60, |d| d.as_secs())
-            ),
-            t.warn(),
-        ),
+        Verdict::Throttled { retry_after } => (lcs::throttled_text(*retry_after), t.warn()),
         Verdict::Refused { message, activity_id } => (
             format!(
                 "LCS answered IsSuccess: false: {}{}",
