@@ -47,8 +47,11 @@ pub struct Cli {
 }
 
 // Parsed once per run: the size of the largest variant does not matter.
+// `defer`: a command's flags are built only when that command runs (or when help or completion
+// walks the whole tree), so `lcsauth token` does not pay for the other commands' definitions.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Add, list, show, edit or remove profiles
     #[command(subcommand)]
@@ -175,6 +178,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ProfileCommand {
     /// Add a profile
     #[command(
@@ -246,8 +250,9 @@ pub enum ProfileCommand {
 #[derive(Clone, Debug)]
 pub struct Clearable<T>(pub Option<T>);
 
-/// The profile fields `add` and `edit` share (`--tenant` and `--client-id` are declared by each:
-/// required on `add`, optional on `edit`).
+// The profile fields `add` and `edit` share (`--tenant` and `--client-id` are declared by each:
+// required on `add`, optional on `edit`). A plain comment, not a doc comment: clap would take a
+// doc comment as the about text of `add` and `edit`, since their flags are built after it.
 // `Option<Clearable<T>>`: not given (keep), given empty (clear), given a value (set).
 #[derive(Debug, Args, Default)]
 pub struct ProfileFields {
@@ -408,10 +413,72 @@ mod tests {
         }
     }
 
+    /// The whole tree, with the deferred flags of every command built (as help and completion see it).
+    fn built() -> clap::Command {
+        let mut cmd = Cli::command();
+        cmd.build();
+        cmd
+    }
+
     #[test]
     fn every_flag_and_positional_has_a_one_line_description() {
         let mut missing = Vec::new();
-        walk(&Cli::command(), "lcsauth", &mut missing);
+        walk(&built(), "lcsauth", &mut missing);
         assert!(missing.is_empty(), "without a description: {missing:?}");
+    }
+
+    #[test]
+    fn a_command_built_late_keeps_its_own_about_text() {
+        let cmd = built();
+        let profile = cmd.find_subcommand("profile").expect("profile");
+        let about = |c: &clap::Command, name: &str| {
+            c.find_subcommand(name)
+                .and_then(|s| s.get_about())
+                .map(ToString::to_string)
+        };
+        assert_eq!(about(profile, "add").as_deref(), Some("Add a profile"));
+        assert_eq!(
+            about(profile, "edit").as_deref(),
+            Some("Change a profile (an empty value clears an optional field)")
+        );
+        assert_eq!(
+            about(&cmd, "token").as_deref(),
+            Some("Print a token that stays valid for at least --min-valid")
+        );
+        for parent in [&cmd, profile] {
+            let mut abouts: Vec<_> = parent
+                .get_subcommands()
+                .filter_map(|s| s.get_about())
+                .map(ToString::to_string)
+                .collect();
+            let all = abouts.len();
+            abouts.sort();
+            abouts.dedup();
+            assert_eq!(
+                abouts.len(),
+                all,
+                "two commands share one about text under {}",
+                parent.get_name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_command_is_built_only_when_it_runs() {
+        // Not built yet: the flags of a command are added when it is parsed (or help walks the tree).
+        let cmd = Cli::command();
+        let token = cmd.find_subcommand("token").expect("token");
+        assert_eq!(
+            token.get_arguments().count(),
+            0,
+            "token's flags were built with the tree"
+        );
+        assert!(
+            built()
+                .find_subcommand("token")
+                .expect("token")
+                .get_arguments()
+                .any(|a| a.get_id() == "min_valid")
+        );
     }
 }
