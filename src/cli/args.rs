@@ -5,9 +5,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
-use lcsauth::audience::{Audience, Cloud};
-use lcsauth::profile::{BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant, duration_text};
-use lcsauth::region::Region;
+use lcsauth::audience::Audience;
+use lcsauth::profile::{ProfileName, ProjectId, duration_text};
 
 use super::complete;
 
@@ -47,8 +46,11 @@ pub struct Cli {
 }
 
 // Parsed once per run: the size of the largest variant does not matter.
+// `defer`: a command's flags are built only when that command runs (or when help or completion
+// walks the whole tree), so `lcsauth token` does not pay for the other commands' definitions.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Add, list, show, edit or remove profiles
     #[command(subcommand)]
@@ -174,122 +176,6 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ProfileCommand {
-    /// Add a profile
-    #[command(
-        after_help = "Examples:\n  lcsauth profile add contoso-prod --tenant contoso.onmicrosoft.com \\\n      \
-                             --client-id 0a1b2c3d-4e5f-6789-abcd-ef0123456789 --region eu --username ops@contoso.com\n  \
-                             lcsauth profile add fabrikam --tenant fabrikam.com --client-id … --flow device-code"
-    )]
-    Add {
-        /// The new profile's name: 1–64 of A-Z a-z 0-9 . _ -
-        name: ProfileName,
-        /// The Entra tenant: a domain (contoso.onmicrosoft.com), a GUID, or organizations
-        #[arg(long)]
-        tenant: Tenant,
-        /// The app registration's application (client) id, a GUID
-        #[arg(long)]
-        client_id: ClientId,
-        #[command(flatten)]
-        fields: ProfileFields,
-        /// Read the password from one line of standard input and sign in now
-        #[arg(long)]
-        password_stdin: bool,
-    },
-    /// List profiles
-    #[command(after_help = "Example:\n  lcsauth profile list --json")]
-    List {
-        /// Print a JSON array instead of a table
-        #[arg(long)]
-        json: bool,
-    },
-    /// Show one profile with its resolved endpoint and token state
-    #[command(after_help = "Example:\n  lcsauth profile show contoso-prod")]
-    Show {
-        /// The profile to show
-        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
-        name: String,
-        /// Print a JSON object instead of text
-        #[arg(long)]
-        json: bool,
-    },
-    /// Change a profile (an empty value clears an optional field)
-    #[command(after_help = "Examples:\n  lcsauth profile edit fabrikam --flow device-code\n  \
-                             lcsauth profile edit contoso --rename contoso-prod\n  lcsauth profile edit contoso-prod --project-id ''")]
-    Edit {
-        /// The profile to change
-        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
-        name: String,
-        /// Rename the profile (its tokens come along)
-        #[arg(long, value_name = "NEW_NAME")]
-        rename: Option<ProfileName>,
-        /// The Entra tenant: a domain, a GUID, or organizations
-        #[arg(long)]
-        tenant: Option<Tenant>,
-        /// The app registration's application (client) id, a GUID
-        #[arg(long)]
-        client_id: Option<ClientId>,
-        #[command(flatten)]
-        fields: ProfileFields,
-    },
-    /// Remove a profile and its secrets
-    #[command(after_help = "Example:\n  lcsauth profile remove old-test")]
-    Remove {
-        /// The profile to remove
-        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
-        name: String,
-    },
-}
-
-/// A flag value where an empty string means "clear this optional field".
-#[derive(Clone, Debug)]
-pub struct Clearable<T>(pub Option<T>);
-
-/// The profile fields `add` and `edit` share (`--tenant` and `--client-id` are declared by each:
-/// required on `add`, optional on `edit`).
-// `Option<Clearable<T>>`: not given (keep), given empty (clear), given a value (set).
-#[derive(Debug, Args, Default)]
-pub struct ProfileFields {
-    #[arg(skip)]
-    pub tenant: Option<Tenant>,
-    #[arg(skip)]
-    pub client_id: Option<ClientId>,
-    /// The LCS region: global, eu, fr, no, sa, ch, uae, gcc, gcc-high, china or custom (default: global)
-    #[arg(long, add = ArgValueCandidates::new(complete::regions))]
-    pub region: Option<Region>,
-    /// The user (UPN): required for the password flow, a login hint for the others
-    #[arg(long, value_name = "UPN")]
-    pub username: Option<String>,
-    /// How to sign in: password (no MFA), device-code or browser (MFA accounts) (default: password)
-    #[arg(long, value_parser = parse_flow, add = ArgValueCandidates::new(complete::flows))]
-    pub flow: Option<Flow>,
-    /// Sign-in host override, e.g. https://login.microsoftonline.us
-    #[arg(long, value_parser = optional::<BaseUrl>, value_name = "URL")]
-    pub authority: Option<Clearable<BaseUrl>>,
-    /// Scope override, e.g. https://api.powerplatform.com/.default
-    #[arg(long, value_parser = optional_text)]
-    pub scope: Option<Clearable<String>>,
-    /// API host override, e.g. https://lcsapi.lcs.dynamics.com
-    #[arg(long, value_parser = optional::<BaseUrl>, value_name = "URL")]
-    pub api_host: Option<Clearable<BaseUrl>>,
-    /// LCS project id, for `probe`
-    #[arg(long, value_parser = optional::<ProjectId>, value_name = "ID")]
-    pub project_id: Option<Clearable<ProjectId>>,
-    /// LCS environment id, for `{environmentId}` in `lcsauth api` paths
-    #[arg(long, value_parser = optional::<EnvironmentId>, value_name = "ID")]
-    pub environment_id: Option<Clearable<EnvironmentId>>,
-    /// Keep the password in the OS keyring after the next successful sign-in
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    pub remember_password: Option<bool>,
-    /// Cloud of the audience presets: public, gcc, gcc-high, dod, china (default: the region's)
-    #[arg(long, value_parser = optional::<Cloud>)]
-    pub cloud: Option<Clearable<Cloud>>,
-    /// Audiences besides lcs, comma-separated, e.g. powerplatform,dataverse:https://contoso.crm.dynamics.com
-    #[arg(long, value_parser = audience_list, value_name = "LIST")]
-    pub audiences: Option<Clearable<Vec<Audience>>>,
-}
-
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
@@ -329,6 +215,10 @@ pub struct CopyArgs {
     pub audience: Option<Audience>,
 }
 
+mod profile;
+
+pub use profile::{Clearable, ProfileCommand, ProfileFields};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// The token alone
@@ -362,28 +252,6 @@ fn parse_audience(s: &str) -> Result<Audience, String> {
     s.parse()
 }
 
-fn audience_list(s: &str) -> Result<Clearable<Vec<Audience>>, String> {
-    let list = lcsauth::audience::parse_list(s)?;
-    Ok(Clearable(Some(list).filter(|l| !l.is_empty())))
-}
-
-fn parse_flow(s: &str) -> Result<Flow, String> {
-    s.parse()
-}
-
-fn optional<T: std::str::FromStr<Err = String>>(s: &str) -> Result<Clearable<T>, String> {
-    if s.trim().is_empty() {
-        Ok(Clearable(None))
-    } else {
-        s.parse().map(|v| Clearable(Some(v)))
-    }
-}
-
-#[allow(clippy::unnecessary_wraps)] // clap's value_parser signature
-fn optional_text(s: &str) -> Result<Clearable<String>, String> {
-    Ok(Clearable(Some(s.trim().to_string()).filter(|t| !t.is_empty())))
-}
-
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -408,10 +276,72 @@ mod tests {
         }
     }
 
+    /// The whole tree, with the deferred flags of every command built (as help and completion see it).
+    fn built() -> clap::Command {
+        let mut cmd = Cli::command();
+        cmd.build();
+        cmd
+    }
+
     #[test]
     fn every_flag_and_positional_has_a_one_line_description() {
         let mut missing = Vec::new();
-        walk(&Cli::command(), "lcsauth", &mut missing);
+        walk(&built(), "lcsauth", &mut missing);
         assert!(missing.is_empty(), "without a description: {missing:?}");
+    }
+
+    #[test]
+    fn a_command_built_late_keeps_its_own_about_text() {
+        let cmd = built();
+        let profile = cmd.find_subcommand("profile").expect("profile");
+        let about = |c: &clap::Command, name: &str| {
+            c.find_subcommand(name)
+                .and_then(|s| s.get_about())
+                .map(ToString::to_string)
+        };
+        assert_eq!(about(profile, "add").as_deref(), Some("Add a profile"));
+        assert_eq!(
+            about(profile, "edit").as_deref(),
+            Some("Change a profile (an empty value clears an optional field)")
+        );
+        assert_eq!(
+            about(&cmd, "token").as_deref(),
+            Some("Print a token that stays valid for at least --min-valid")
+        );
+        for parent in [&cmd, profile] {
+            let mut abouts: Vec<_> = parent
+                .get_subcommands()
+                .filter_map(|s| s.get_about())
+                .map(ToString::to_string)
+                .collect();
+            let all = abouts.len();
+            abouts.sort();
+            abouts.dedup();
+            assert_eq!(
+                abouts.len(),
+                all,
+                "two commands share one about text under {}",
+                parent.get_name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_command_is_built_only_when_it_runs() {
+        // Not built yet: the flags of a command are added when it is parsed (or help walks the tree).
+        let cmd = Cli::command();
+        let token = cmd.find_subcommand("token").expect("token");
+        assert_eq!(
+            token.get_arguments().count(),
+            0,
+            "token's flags were built with the tree"
+        );
+        assert!(
+            built()
+                .find_subcommand("token")
+                .expect("token")
+                .get_arguments()
+                .any(|a| a.get_id() == "min_valid")
+        );
     }
 }
