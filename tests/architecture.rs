@@ -25,13 +25,13 @@ use imports::{Crate, ImportMap, Sources, import_map};
 /// Folders whose subtree is not circle-free yet: the circle check leaves their files out (they
 /// stay on the map and under the arrow rules). Take a folder off this list once it is clean.
 const NOT_YET_CIRCLE_FREE: &[&str] = &[
+    // The board: its files import each other in one circle (`app` → `roster` → `probe` → `app`).
     "src/tui",
+    // `diagnose/mod.rs` ↔ `fallback.rs` and `diagnose/table/mod.rs` ↔ `account.rs`: the folders'
+    // `mod.rs` both re-export their children and define what the children use.
     "src/diagnose",
-    "src/api",
-    "src/broker",
+    // `args.rs` ↔ `complete.rs`: clap's completers name the command, which names the completers.
     "src/cli",
-    "src/sim",
-    "src/profile",
 ];
 
 /// The fronts, which the library must never name.
@@ -163,10 +163,10 @@ fn every_source_file_is_on_the_map_or_test_only() {
     let map = src_map();
     let stray: Vec<String> = sources()
         .into_keys()
-        .filter(|f| !map.files.contains_key(f))
-        .filter(|f| !f.split('/').any(|part| part == "tests") && !f.ends_with("_tests.rs"))
+        .filter(|f| !map.files.contains_key(f) && !map.test_only.contains(f))
         .collect();
-    assert!(stray.is_empty(), "not reached from lib.rs or main.rs: {stray:?}");
+    assert!(stray.is_empty(), "not declared by any module: {stray:?}");
+    assert!(map.test_only.contains("tui/tests/mod.rs"), "{:?}", map.test_only);
 }
 
 #[test]

@@ -110,11 +110,13 @@ fn test_only_modules_and_items_are_left_out() {
             "b.rs",
             "pub struct B;\n#[cfg(all(test, unix))]\nfn only_in_tests() { crate::a::A; }\n",
         ),
-        ("tests.rs", "use crate::a::A;\n"),
+        ("tests.rs", "use crate::a::A;\nmod more;\n"),
+        ("tests/more.rs", "use crate::b::B;\n"),
     ]);
     assert!(named_by(&map, "a.rs").is_empty());
     assert!(named_by(&map, "b.rs").is_empty());
     assert!(!map.files.contains_key("tests.rs"));
+    assert_eq!(map.test_only, set(&["tests.rs", "tests/more.rs"]));
 }
 
 #[test]

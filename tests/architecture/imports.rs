@@ -37,6 +37,8 @@ pub struct ImportMap {
     pub files: BTreeMap<String, Crate>,
     /// File → the other module files it names.
     pub edges: BTreeMap<String, BTreeSet<String>>,
+    /// The files declared under `#[cfg(test)]`, and the files they declare: not on the map.
+    pub test_only: BTreeSet<String>,
 }
 
 struct Module {
@@ -55,6 +57,7 @@ struct Parsed {
 struct Tree {
     modules: BTreeMap<ModPath, Module>,
     parsed: Vec<Parsed>,
+    test_only: BTreeSet<String>,
 }
 
 /// Builds the import map of `sources` from whichever crate roots they hold.
@@ -65,7 +68,10 @@ pub fn import_map(sources: &Sources) -> Result<ImportMap, String> {
             tree.add_file(sources, root, (krate, Vec::new()))?;
         }
     }
-    let mut map = ImportMap::default();
+    let mut map = ImportMap {
+        test_only: tree.test_only.clone(),
+        ..ImportMap::default()
+    };
     for parsed in &tree.parsed {
         map.files.insert(parsed.file.clone(), parsed.module.0);
         let mut aliases = Aliases::default();
@@ -126,6 +132,10 @@ impl Tree {
         for item in items {
             let syn::Item::Mod(m) = item else { continue };
             if is_test_only(&m.attrs) {
+                if m.content.is_none() {
+                    let found = module_file(sources, file, dir, m)?;
+                    self.add_test_file(sources, &found)?;
+                }
                 continue;
             }
             let name = m.ident.to_string();
@@ -144,15 +154,25 @@ impl Tree {
                 self.add_items(sources, file, &child_dir, &child, inner)?;
                 continue;
             }
-            let candidates = match path_attr(&m.attrs) {
-                Some(path) => vec![join(parent_dir(file), &path)],
-                None => vec![format!("{child_dir}.rs"), format!("{child_dir}/mod.rs")],
-            };
-            let found = candidates.iter().find(|c| sources.contains_key(c.as_str()));
-            let Some(found) = found else {
-                return Err(format!("{file}: `mod {name};` has no file ({candidates:?})"));
-            };
-            self.add_file(sources, &found.clone(), child)?;
+            let found = module_file(sources, file, dir, m)?;
+            self.add_file(sources, &found, child)?;
+        }
+        Ok(())
+    }
+
+    /// A test-only file and every file it declares, recorded and left off the map.
+    fn add_test_file(&mut self, sources: &Sources, file: &str) -> Result<(), String> {
+        let text = sources.get(file).ok_or_else(|| format!("no source for {file}"))?;
+        let ast = syn::parse_file(text).map_err(|e| format!("{file}: {e}"))?;
+        self.test_only.insert(file.to_owned());
+        let dir = child_dir(file);
+        for item in &ast.items {
+            if let syn::Item::Mod(m) = item
+                && m.content.is_none()
+            {
+                let found = module_file(sources, file, &dir, m)?;
+                self.add_test_file(sources, &found)?;
+            }
         }
         Ok(())
     }
@@ -165,6 +185,21 @@ impl Tree {
             self.modules.get(&prefix).map(|m| m.file.as_str())
         })
     }
+}
+
+/// The file of `mod name;` declared in `file` (whose child modules live in `dir`).
+fn module_file(sources: &Sources, file: &str, dir: &str, m: &syn::ItemMod) -> Result<String, String> {
+    let name = m.ident.to_string();
+    let child_dir = join(dir, &name);
+    let candidates = match path_attr(&m.attrs) {
+        Some(path) => vec![join(parent_dir(file), &path)],
+        None => vec![format!("{child_dir}.rs"), format!("{child_dir}/mod.rs")],
+    };
+    candidates
+        .iter()
+        .find(|c| sources.contains_key(c.as_str()))
+        .cloned()
+        .ok_or_else(|| format!("{file}: `mod {name};` has no file ({candidates:?})"))
 }
 
 /// Where the files of modules declared in `file` live: beside a `mod.rs` or crate root, in a
