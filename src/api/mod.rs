@@ -3,30 +3,26 @@
 //!
 //! Everything here is pure or takes its I/O as an argument: the command line only parses and
 //! formats. [`target`] resolves an audience to a host, [`request`] builds a request (placeholders,
-//! the host allowlist, LCS's version header, the mutation rule), [`verdict`] reads an answer,
-//! [`mask`] hides SAS signatures, and [`wait`] polls an operation to its end.
+//! the host allowlist, LCS's version header) with a [`Method`], `effect` says what it does (the
+//! mutation rule, the LCS operation it starts, the dry-run rendering), [`verdict`] reads an
+//! answer, `operation` finds the long operation an answer started, [`wait`] polls it to its end,
+//! [`mask`] hides SAS signatures and `visible` makes outside text safe for a terminal.
 
+mod effect;
 pub mod mask;
+mod method;
+mod operation;
 pub mod request;
 pub mod target;
 pub mod verdict;
+mod visible;
 pub mod wait;
 
-pub use request::{ApiRequest, Method, RequestError};
+pub use effect::LcsOperation;
+pub use request::{ApiRequest, LCS_API_VERSION, Method, RequestError};
 pub use target::{Service, Target};
+pub use verdict::BODY_LIMIT;
+pub use visible::{visible, visible_line};
 
-/// The LCS API version every LCS call names.
-pub const LCS_API_VERSION: &str = "2017-09-15";
-
-/// The largest answer body read, in bytes: a backup list of thousands of entries fits.
-pub const BODY_LIMIT: usize = 16 << 20;
-
-/// Control characters of outside text made visible before a terminal sees them (newlines kept).
-pub fn visible(text: &str) -> String {
-    crate::sanitize::text(text).into_owned()
-}
-
-/// [`visible`] for one line: newlines too.
-pub fn visible_line(text: &str) -> String {
-    crate::sanitize::line(text).into_owned()
-}
+#[cfg(test)]
+mod tests;

@@ -1,70 +1,17 @@
 //! One request: the URL from a path (placeholders filled from the profile) or from a full URL on
-//! an allowed host, LCS's version header, `-f` fields, and whether it changes something.
-
-use std::fmt::{self, Write as _};
-use std::str::FromStr;
+//! an allowed host, LCS's version header and `-f` fields.
 
 use reqwest::Url;
 
+pub use super::method::Method;
 use super::target::{Service, Target};
-use super::{LCS_API_VERSION, visible_line};
+use super::visible::visible_line;
+
+/// The LCS API version every LCS call names.
+pub const LCS_API_VERSION: &str = "2017-09-15";
 
 /// The Power Platform API version used when a path names none.
 pub const POWER_PLATFORM_API_VERSION: &str = "2022-03-01-preview";
-
-/// The HTTP methods a call may use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Head,
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Head => "HEAD",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Patch => "PATCH",
-            Self::Delete => "DELETE",
-        }
-    }
-
-    /// GET and HEAD read; the others may change something.
-    pub fn reads(self) -> bool {
-        matches!(self, Self::Get | Self::Head)
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s.to_ascii_uppercase().as_str() {
-            "GET" => Self::Get,
-            "HEAD" => Self::Head,
-            "POST" => Self::Post,
-            "PUT" => Self::Put,
-            "PATCH" => Self::Patch,
-            "DELETE" => Self::Delete,
-            _ => {
-                return Err(format!(
-                    "unknown method {s:?}: use GET, HEAD, POST, PUT, PATCH or DELETE"
-                ));
-            }
-        })
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
@@ -110,16 +57,6 @@ pub struct ApiRequest {
     /// Name and value, without Authorization.
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<Vec<u8>>,
-}
-
-/// The LCS operations that count towards the 3 per environment per 24 h.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LcsOperation {
-    /// `refresh` or `export`.
-    pub kind: &'static str,
-    pub project: String,
-    /// The environment the operation runs on (a refresh's target).
-    pub environment: String,
 }
 
 /// Builds a request for `path_or_url` against `target`.
@@ -191,13 +128,7 @@ pub fn build(
 
 /// A full URL is accepted only on the target's own scheme, host and port.
 pub fn check_host(target: &Target, url: &Url) -> Result<(), RequestError> {
-    let base = Url::parse(&target.base).ok();
-    let same = base.as_ref().is_some_and(|b| {
-        b.scheme() == url.scheme()
-            && b.host_str().map(str::to_ascii_lowercase) == url.host_str().map(str::to_ascii_lowercase)
-            && b.port_or_known_default() == url.port_or_known_default()
-    });
-    if same && url.username().is_empty() && url.password().is_none() {
+    if target.serves(url) {
         Ok(())
     } else {
         Err(RequestError::ForeignHost {
@@ -245,222 +176,4 @@ fn fill(text: &str, values: &Placeholders) -> Result<String, RequestError> {
     }
     out.push_str(rest);
     Ok(out)
-}
-
-impl ApiRequest {
-    /// The URL's path, lowercased.
-    fn path(&self) -> String {
-        Url::parse(&self.url)
-            .map(|u| u.path().to_ascii_lowercase())
-            .unwrap_or_default()
-    }
-
-    /// Changes something on LCS's Database Movement, environment or Power Platform
-    /// environment-management paths: asks first.
-    pub fn needs_confirmation(&self) -> bool {
-        let path = self.path();
-        !self.method.reads()
-            && ["/databasemovement/", "/environment/", "/environmentmanagement/"]
-                .iter()
-                .any(|p| path.starts_with(p))
-    }
-
-    /// A refresh or export: one of the 3 per environment per 24 h.
-    pub fn lcs_operation(&self) -> Option<LcsOperation> {
-        if self.service != Service::Lcs || self.method != Method::Post {
-            return None;
-        }
-        let url = Url::parse(&self.url).ok()?;
-        let seg: Vec<&str> = url.path_segments()?.collect();
-        match seg.as_slice() {
-            [d, "v1", k, "project", p, "source", _, "target", t]
-                if d.eq_ignore_ascii_case("databasemovement") && k.eq_ignore_ascii_case("refresh") =>
-            {
-                Some(LcsOperation {
-                    kind: "refresh",
-                    project: (*p).to_string(),
-                    environment: (*t).to_string(),
-                })
-            }
-            [d, "v1", k, "project", p, "environment", e, "backupName", _]
-                if d.eq_ignore_ascii_case("databasemovement") && k.eq_ignore_ascii_case("export") =>
-            {
-                Some(LcsOperation {
-                    kind: "export",
-                    project: (*p).to_string(),
-                    environment: (*e).to_string(),
-                })
-            }
-            _ => None,
-        }
-    }
-
-    /// When the request itself reads an operation's status (`…/fetchstatus/…` on LCS, an
-    /// operation URL on Power Platform): waiting polls it again.
-    pub fn is_status_read(&self) -> bool {
-        let path = self.path();
-        self.method == Method::Get
-            && (path.starts_with("/databasemovement/v1/fetchstatus/")
-                || path.starts_with("/environmentmanagement/operations/")
-                || path.contains("/operations/"))
-    }
-
-    /// The request as `--dry-run` prints it: no token.
-    pub fn render(&self) -> String {
-        let mut text = format!("{} {}\n", self.method, self.url);
-        for (name, value) in &self.headers {
-            let _ = writeln!(text, "{name}: {value}");
-        }
-        text.push_str("Authorization: Bearer <a fresh token, not shown>\n");
-        if let Some(body) = &self.body {
-            text.push('\n');
-            text.push_str(&String::from_utf8_lossy(body));
-            text.push('\n');
-        }
-        text
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lcs() -> Target {
-        Target {
-            service: Service::Lcs,
-            base: "https://lcsapi.lcs.dynamics.com".into(),
-            audience: crate::audience::Audience::Lcs,
-        }
-    }
-
-    fn values() -> Placeholders {
-        Placeholders {
-            profile: "prod".into(),
-            project_id: Some("1234567".into()),
-            environment_id: None,
-        }
-    }
-
-    #[test]
-    fn placeholders_come_from_the_profile_and_lcs_gets_its_version_header() {
-        let r = build(
-            &lcs(),
-            Method::Get,
-            "/databasemovement/v1/databases/project/{projectId}",
-            &[],
-            None,
-            &values(),
-        )
-        .unwrap();
-        assert_eq!(
-            r.url,
-            "https://lcsapi.lcs.dynamics.com/databasemovement/v1/databases/project/1234567"
-        );
-        assert!(r.headers.contains(&("x-ms-version", "2017-09-15".into())));
-        let err = build(&lcs(), Method::Get, "/x/{environmentId}", &[], None, &values()).unwrap_err();
-        assert!(
-            err.to_string().contains("lcsauth profile edit prod --environment-id"),
-            "{err}"
-        );
-        assert!(matches!(
-            build(&lcs(), Method::Get, "/x/{who}", &[], None, &values()),
-            Err(RequestError::UnknownPlaceholder(_))
-        ));
-    }
-
-    #[test]
-    fn a_full_url_must_be_on_the_profiles_own_host() {
-        let ok = build(
-            &lcs(),
-            Method::Get,
-            "https://lcsapi.lcs.dynamics.com/a",
-            &[],
-            None,
-            &values(),
-        );
-        assert!(ok.is_ok());
-        for foreign in [
-            "https://evil.example/a",
-            "https://lcsapi.lcs.dynamics.com.evil.example/a",
-            "http://lcsapi.lcs.dynamics.com/a",
-            "https://lcsapi.lcs.dynamics.com:8443/a",
-            "https://user@lcsapi.lcs.dynamics.com/a",
-            "https://lcsapi.eu.lcs.dynamics.com/a",
-        ] {
-            let err = build(&lcs(), Method::Get, foreign, &[], None, &values()).unwrap_err();
-            assert!(matches!(err, RequestError::ForeignHost { .. }), "{foreign}: {err}");
-        }
-    }
-
-    #[test]
-    fn fields_are_a_query_for_reads_and_a_json_body_otherwise() {
-        let r = build(&lcs(), Method::Get, "/e", &["page=2".into()], None, &values()).unwrap();
-        assert!(r.url.ends_with("/e?page=2"));
-        let r = build(&lcs(), Method::Post, "/e", &["a=b c".into()], None, &values()).unwrap();
-        assert_eq!(r.body.as_deref(), Some(br#"{"a":"b c"}"#.as_slice()));
-        assert_eq!(
-            build(
-                &lcs(),
-                Method::Post,
-                "/e",
-                &["a=b".into()],
-                Some(b"{}".to_vec()),
-                &values()
-            ),
-            Err(RequestError::TwoBodies)
-        );
-    }
-
-    #[test]
-    fn db_movement_and_environment_management_mutations_need_confirmation() {
-        let post = |p: &str| build(&lcs(), Method::Post, p, &[], None, &values()).unwrap();
-        let r = post("/databasemovement/v1/refresh/project/1/source/a/target/b");
-        assert!(r.needs_confirmation());
-        assert_eq!(r.lcs_operation().unwrap().environment, "b");
-        let e = post("/databasemovement/v1/export/project/1/environment/e1/backupName/nightly");
-        assert_eq!(e.lcs_operation().unwrap().kind, "export");
-        let get = build(
-            &lcs(),
-            Method::Get,
-            "/databasemovement/v1/databases/project/1",
-            &[],
-            None,
-            &values(),
-        )
-        .unwrap();
-        assert!(!get.needs_confirmation());
-        let pp = Target {
-            service: Service::PowerPlatform,
-            base: "https://api.powerplatform.com".into(),
-            audience: crate::audience::Audience::Lcs,
-        };
-        let copy = build(
-            &pp,
-            Method::Post,
-            "/environmentmanagement/environments/t/copy",
-            &[],
-            None,
-            &values(),
-        )
-        .unwrap();
-        assert!(copy.needs_confirmation());
-        assert!(copy.url.ends_with("?api-version=2022-03-01-preview"));
-        assert!(!copy.headers.iter().any(|(n, _)| *n == "x-ms-version"));
-    }
-
-    #[test]
-    fn the_dry_run_rendering_never_holds_a_token() {
-        let r = build(
-            &lcs(),
-            Method::Post,
-            "/databasemovement/v1/refresh/project/1/source/a/target/b",
-            &[],
-            None,
-            &values(),
-        )
-        .unwrap();
-        let text = r.render();
-        assert!(text.starts_with("POST https://lcsapi.lcs.dynamics.com/databasemovement/"));
-        assert!(text.contains("Authorization: Bearer <a fresh token, not shown>"));
-    }
 }

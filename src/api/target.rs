@@ -45,6 +45,20 @@ pub struct Target {
     pub audience: Audience,
 }
 
+impl Target {
+    /// Whether a full URL is on this target's own scheme, host and port, without user info:
+    /// the only URLs its token may go to.
+    pub fn serves(&self, url: &reqwest::Url) -> bool {
+        let base = reqwest::Url::parse(&self.base).ok();
+        let same = base.as_ref().is_some_and(|b| {
+            b.scheme() == url.scheme()
+                && b.host_str().map(str::to_ascii_lowercase) == url.host_str().map(str::to_ascii_lowercase)
+                && b.port_or_known_default() == url.port_or_known_default()
+        });
+        same && url.username().is_empty() && url.password().is_none()
+    }
+}
+
 /// Why an audience cannot be served by a profile.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
@@ -118,7 +132,7 @@ pub fn resolve_for_url(profile: &Profile, url: &str) -> Option<Target> {
     [None, Some("powerplatform")]
         .into_iter()
         .filter_map(|a| resolve(profile, a).ok())
-        .find(|t| super::request::check_host(t, &parsed).is_ok())
+        .find(|t| t.serves(&parsed))
 }
 
 #[cfg(test)]

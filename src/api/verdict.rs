@@ -6,7 +6,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::target::Service;
-use super::visible_line;
+use super::visible::visible_line;
+
+/// The largest answer body read, in bytes: a backup list of thousands of entries fits.
+pub const BODY_LIMIT: usize = 16 << 20;
 
 /// What an answer means for the exit code.
 #[derive(Clone, Debug, PartialEq, Eq)]

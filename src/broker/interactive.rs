@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use super::BrokerError;
+use super::ask::BrokerError;
 use crate::entra::{DevicePoll, EntraClient, EntraError, ErrorBody, Refusal, TokenResponse};
 use crate::profile::Endpoint;
 use crate::secret::Secret;

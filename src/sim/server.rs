@@ -1,9 +1,6 @@
 //! The HTTP server: routes for Entra's v2 endpoints and metadata, the LCS
-//! endpoint and the control surface, request recording, graceful shutdown, and the standalone
-//! entry point.
+//! endpoint and the control surface, request recording and graceful shutdown.
 
-use std::io::Write as _;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -12,9 +9,8 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use super::config::SimConfig;
 use super::state::Shared;
-use super::{Simulator, authorize, control, dbmovement, device, discovery, lcs, record, token};
+use super::{authorize, control, dbmovement, device, discovery, lcs, record, token};
 
 /// Every route the simulator answers, with recording around them.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -75,41 +71,4 @@ pub fn spawn(listener: TcpListener, shared: Arc<Shared>) -> JoinHandle<()> {
             tracing::warn!(%err, "simulator stopped with an error");
         }
     })
-}
-
-/// Resolves on Ctrl-C, or on SIGTERM where there is one.
-async fn termination() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-}
-
-/// Runs a simulator until Ctrl-C or SIGTERM, after printing
-/// `lcsauth-sim listening on http://127.0.0.1:PORT` to stdout.
-pub async fn run_standalone(addr: SocketAddr, config: SimConfig) -> std::io::Result<()> {
-    serve_until_terminated(Simulator::start_on(addr, config).await?).await
-}
-
-/// [`run_standalone`] on the TLS listener (`https://127.0.0.1:PORT`).
-pub async fn run_standalone_tls(config: SimConfig) -> std::io::Result<()> {
-    serve_until_terminated(Simulator::start_tls(config).await?).await
-}
-
-async fn serve_until_terminated(sim: Simulator) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "lcsauth-sim listening on {}", sim.base_url())?;
-    out.flush()?;
-    drop(out);
-    termination().await;
-    sim.shutdown().await;
-    Ok(())
 }
