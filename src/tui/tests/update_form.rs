@@ -7,9 +7,9 @@ use lcsauth::profile::Flow;
 use lcsauth::region::Region;
 
 use super::fixtures::{app_with, board_snapshot, ch, key, now, snapshot, type_text};
-use crate::tui::app::App;
-use crate::tui::form::FieldId;
-use crate::tui::msg::{Command, Msg};
+use crate::tui::app::msg::{Command, Msg};
+use crate::tui::app::state::App;
+use crate::tui::form::state::FieldId;
 
 fn board() -> App {
     app_with(board_snapshot(), 100, 30)

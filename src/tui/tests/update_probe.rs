@@ -5,8 +5,8 @@ use std::time::Duration;
 use lcsauth::lcs::{EnvironmentSummary, Verdict};
 
 use super::fixtures::{app_with, board_snapshot, ch, detail_text, now, screen_text, token};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, Msg, ProbeJob, ProbeOutcome};
+use crate::tui::app::msg::{Command, Msg, ProbeJob, ProbeOutcome};
+use crate::tui::app::state::App;
 use crate::tui::time::later;
 
 /// The board with project 1234567 on contoso-prod (selected).

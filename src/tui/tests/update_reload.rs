@@ -15,9 +15,9 @@ use lcsauth::profile::{Flow, Profile};
 use lcsauth::secret::memory::MemoryStore;
 
 use super::fixtures::{app_with, board_snapshot, ch, key, now, profile, screen_text};
-use crate::tui::clipboard_keeper::ClipboardKeeper;
-use crate::tui::msg::{Command, Msg, SaveJob};
-use crate::tui::worker::Worker;
+use crate::tui::app::msg::{Command, Msg, SaveJob};
+use crate::tui::shell::clipboard_keeper::ClipboardKeeper;
+use crate::tui::shell::worker::Worker;
 
 #[test]
 fn a_change_on_disk_reloads_once_more_if_a_reading_is_in_flight_and_keeps_the_selection() {

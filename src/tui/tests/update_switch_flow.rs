@@ -4,8 +4,8 @@
 use lcsauth::profile::{Flow, Profile};
 
 use super::fixtures::{app_with, board_snapshot, ch, hint_line, mfa_refused, now, screen_text};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, FetchJob, Msg};
+use crate::tui::app::msg::{Command, FetchJob, Msg};
+use crate::tui::app::state::App;
 
 fn board() -> App {
     app_with(board_snapshot(), 100, 30)

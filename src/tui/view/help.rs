@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::layout::centered;
 use super::text::wrap;
 use super::theme::Theme;
-use crate::tui::app::App;
+use crate::tui::app::state::App;
 use crate::tui::keymap::{self, Binding};
 use crate::tui::time::age;
 

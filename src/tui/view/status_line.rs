@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::tui::app::App;
+use crate::tui::app::notice::Level;
+use crate::tui::app::state::App;
 use crate::tui::keymap;
-use crate::tui::notice::Level;
 use crate::tui::time::{between, countdown};
 
 pub fn render_status(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {

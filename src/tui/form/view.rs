@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::layout::centered;
-use super::text::{LABEL_WIDTH, wrap};
-use super::theme::Theme;
-use crate::tui::form::{FieldId, FieldKind, ProfileForm, flow_note};
+use crate::tui::form::state::{FieldId, FieldKind, ProfileForm, flow_note};
+use crate::tui::view::layout::centered;
+use crate::tui::view::text::{LABEL_WIDTH, wrap};
+use crate::tui::view::theme::Theme;
 
 /// The form's lines, the line of the focused field, and the cursor column there (text fields).
 fn lines(form: &ProfileForm, width: usize, t: Theme) -> (Vec<Line<'static>>, usize, Option<usize>) {

@@ -11,12 +11,12 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use lcsauth::broker::interactive::BROWSER_TIMEOUT;
 use lcsauth::profile::Flow;
 
-use super::layout::centered;
-use super::text::{LABEL_WIDTH, labelled, wrap};
-use super::theme::Theme;
-use crate::tui::app::App;
-use crate::tui::sign_in::{SignInDialog, Stage};
+use crate::tui::app::state::App;
+use crate::tui::sign_in::dialog::{SignInDialog, Stage};
 use crate::tui::time::{age, between, countdown};
+use crate::tui::view::layout::centered;
+use crate::tui::view::text::{LABEL_WIDTH, labelled, wrap};
+use crate::tui::view::theme::Theme;
 
 /// `text` wrapped to `room`, one space in.
 fn para(out: &mut Vec<Line<'static>>, text: &str, room: usize, style: Style) {

@@ -8,10 +8,10 @@ use tui_input::backend::crossterm::to_input_request;
 use lcsauth::profile::{BaseUrl, Flow, Profile, ProjectId};
 use lcsauth::region::Region;
 
-pub use super::form_fields::{FLOWS, FieldId, FieldKind, flow_note, regions};
-use super::keymap::{self, FormAction, ListAction};
-use super::msg::SaveJob;
-use super::password::PasswordField;
+use crate::tui::app::msg::SaveJob;
+pub use crate::tui::form::fields::{FLOWS, FieldId, FieldKind, flow_note, regions};
+use crate::tui::keymap::{self, FormAction, ListAction};
+use crate::tui::prompt::password::PasswordField;
 
 /// An open list of choices for a `Choice` field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::io;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::msg::Msg;
+use crate::tui::app::msg::Msg;
 
 /// Raw mode and the alternate screen, with a panic hook that restores the terminal first.
 pub fn init() -> io::Result<DefaultTerminal> {

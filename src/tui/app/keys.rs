@@ -7,19 +7,19 @@ use jiff::Timestamp;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
-use super::app::App;
-use super::form::{FormOutcome, ProfileForm};
-use super::keymap::{self, Action, ListAction};
-use super::msg::{Command, Purpose};
-use super::notice::Level;
-use super::prompt::{Prompt, PromptOutcome};
-use super::roster::Busy;
+use crate::tui::app::msg::{Command, Purpose};
+use crate::tui::app::notice::Level;
+use crate::tui::app::state::App;
+use crate::tui::form::state::{FormOutcome, ProfileForm};
+use crate::tui::keymap::{self, Action, ListAction};
+use crate::tui::prompt::state::{Prompt, PromptOutcome};
+use crate::tui::roster::list::Busy;
 
 /// How far PgUp/PgDn move the detail pane.
 const DETAIL_STEP: u16 = 5;
 
 impl App {
-    pub(super) fn on_key(&mut self, key: &KeyEvent, now: Timestamp) -> Option<Command> {
+    pub(crate) fn on_key(&mut self, key: &KeyEvent, now: Timestamp) -> Option<Command> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
@@ -78,7 +78,7 @@ impl App {
     }
 
     /// Does what a board key means.
-    pub(super) fn act(&mut self, action: Action, now: Timestamp) -> Option<Command> {
+    pub(crate) fn act(&mut self, action: Action, now: Timestamp) -> Option<Command> {
         let rows = self.board_rows();
         let half = isize::try_from(rows / 2).unwrap_or(1).max(1);
         match action {

@@ -10,9 +10,9 @@ use lcsauth::broker::{Ask, Broker, StateStore};
 use lcsauth::profile::store::ProfileStore;
 use lcsauth::secret::SecretKind;
 
-use super::clipboard_keeper::ClipboardHandle;
-use super::msg::{Command, Failed, FetchJob, Got, Msg, Snapshot};
-use super::sign_in_task::{BoardPrompt, SignIns};
+use crate::tui::app::msg::{Command, Failed, FetchJob, Got, Msg, Snapshot};
+use crate::tui::shell::clipboard_keeper::ClipboardHandle;
+use crate::tui::sign_in::task::{BoardPrompt, SignIns};
 
 /// Reads `profiles.toml` and the state file of every profile in it.
 pub fn load(store: &ProfileStore, states: &StateStore) -> Result<Snapshot, String> {
@@ -23,8 +23,8 @@ pub fn load(store: &ProfileStore, states: &StateStore) -> Result<Snapshot, Strin
 
 #[derive(Clone)]
 pub struct Worker {
-    pub(super) broker: Arc<Broker>,
-    pub(super) store: ProfileStore,
+    pub(crate) broker: Arc<Broker>,
+    pub(crate) store: ProfileStore,
     tx: UnboundedSender<Msg>,
     clipboard: ClipboardHandle,
     sign_ins: SignIns,
@@ -41,7 +41,7 @@ impl Worker {
         }
     }
 
-    pub(super) fn send(&self, msg: Msg) {
+    pub(crate) fn send(&self, msg: Msg) {
         // The loop is gone only while quitting; nothing is left to tell.
         let _ = self.tx.send(msg);
     }
@@ -95,7 +95,7 @@ impl Worker {
         }
     }
 
-    pub(super) fn reload(&self) {
+    pub(crate) fn reload(&self) {
         self.send(Msg::Loaded(load(&self.store, self.broker.states())));
     }
 
@@ -144,7 +144,7 @@ impl Worker {
     }
 
     /// The profile's token metadata, read on the blocking pool.
-    pub(super) async fn state_of(&self, name: &lcsauth::profile::ProfileName) -> lcsauth::broker::ProfileState {
+    pub(crate) async fn state_of(&self, name: &lcsauth::profile::ProfileName) -> lcsauth::broker::ProfileState {
         let states = self.broker.states().clone();
         let key = name.to_string();
         tokio::task::spawn_blocking(move || states.load(&key))

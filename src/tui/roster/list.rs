@@ -11,9 +11,9 @@ use lcsauth::profile::store::Config;
 use lcsauth::profile::{Profile, ProfileName, Settings};
 use lcsauth::token::TokenState;
 
-use super::autorefresh;
-use super::msg::{Purpose, Snapshot};
-use super::probe::ProbeView;
+use crate::tui::app::msg::{Purpose, Snapshot};
+use crate::tui::autorefresh;
+use crate::tui::probe::state::ProbeView;
 
 /// A request in flight for a profile (there is never more than one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,17 +6,17 @@ use jiff::Timestamp;
 use lcsauth::broker::{ProfileState, Source};
 use lcsauth::profile::{Flow, ProfileName};
 
-use super::app::{App, copy_job};
-use super::autorefresh;
-use super::msg::{Command, CopyVia, FailKind, Failed, Got, Purpose};
-use super::notice::{ClipboardHold, Level, history_hint};
-use super::password::PasswordField;
-use super::prompt::Prompt;
-use super::roster::{Busy, Entry};
-use super::time::{between, countdown, later};
+use crate::tui::app::msg::{Command, CopyVia, FailKind, Failed, Got, Purpose};
+use crate::tui::app::notice::{ClipboardHold, Level, history_hint};
+use crate::tui::app::state::{App, copy_job};
+use crate::tui::autorefresh;
+use crate::tui::prompt::password::PasswordField;
+use crate::tui::prompt::state::Prompt;
+use crate::tui::roster::list::{Busy, Entry};
+use crate::tui::time::{between, countdown, later};
 
 impl App {
-    pub(super) fn on_fetched(
+    pub(crate) fn on_fetched(
         &mut self,
         name: &ProfileName,
         state: ProfileState,
@@ -65,7 +65,7 @@ impl App {
                         copy_after: false,
                     });
                     let job = copy_job(entry.profile.clone(), min_valid, clear_after);
-                    return Some(Command::Fetch(super::msg::FetchJob { audience, ..job }));
+                    return Some(Command::Fetch(crate::tui::app::msg::FetchJob { audience, ..job }));
                 }
                 None
             }
@@ -146,7 +146,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_copied(
+    pub(crate) fn on_copied(
         &mut self,
         name: ProfileName,
         result: Result<CopyVia, String>,
@@ -183,7 +183,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_saved(
+    pub(crate) fn on_saved(
         &mut self,
         result: Result<String, String>,
         select: Option<ProfileName>,

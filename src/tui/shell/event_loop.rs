@@ -14,10 +14,10 @@ use tokio::time::{Instant, sleep_until};
 
 use lcsauth::clipboard::osc52;
 
-use super::app::App;
-use super::msg::{Command, Msg};
-use super::view;
-use super::worker::Worker;
+use crate::tui::app::msg::{Command, Msg};
+use crate::tui::app::state::App;
+use crate::tui::shell::worker::Worker;
+use crate::tui::view;
 
 /// Just after the next full second of the wall clock, so countdowns change on the second.
 fn next_tick(now: Timestamp) -> Instant {
@@ -26,7 +26,7 @@ fn next_tick(now: Timestamp) -> Instant {
 }
 
 fn draw(terminal: &mut DefaultTerminal, app: &App, now: Timestamp) -> io::Result<()> {
-    terminal.draw(|frame| view::render(app, now, frame)).map(drop)
+    terminal.draw(|frame| view::screen::render(app, now, frame)).map(drop)
 }
 
 /// Runs a command; `false` means quit.

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use lcsauth::profile::ProfileName;
 
-use super::time::later;
+use crate::tui::time::later;
 
 /// How long an informational notice stays.
 pub const NOTICE_TTL: Duration = Duration::from_secs(8);

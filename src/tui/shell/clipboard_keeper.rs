@@ -15,7 +15,7 @@ use lcsauth::clipboard::{self, ClipboardError, Served};
 use lcsauth::profile::ProfileName;
 use lcsauth::secret::Secret;
 
-use super::msg::{CopyVia, Msg};
+use crate::tui::app::msg::{CopyVia, Msg};
 
 enum Request {
     Copy {

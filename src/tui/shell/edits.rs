@@ -13,9 +13,9 @@ use lcsauth::broker::change::{DeleteError, delete_profile};
 use lcsauth::profile::store::{Config, ConfigError};
 use lcsauth::profile::{Flow, Profile, ProfileName};
 
-use super::msg::{Msg, SaveJob};
-use super::time::between;
-use super::worker::Worker;
+use crate::tui::app::msg::{Msg, SaveJob};
+use crate::tui::shell::worker::Worker;
+use crate::tui::time::between;
 use lcsauth::profile::duration_text::human;
 
 /// Replaces `original` by `profile`, unless the profile on disk is no longer `original`.
@@ -33,7 +33,7 @@ pub fn replace_unchanged(config: &mut Config, original: &Profile, profile: Profi
 }
 
 impl Worker {
-    pub(super) fn set_default(&self, name: &ProfileName) {
+    pub(crate) fn set_default(&self, name: &ProfileName) {
         let result = self.store.set_default(name);
         self.send(Msg::Saved {
             result: result
@@ -45,7 +45,7 @@ impl Worker {
         self.reload();
     }
 
-    pub(super) fn delete(&self, name: &ProfileName) {
+    pub(crate) fn delete(&self, name: &ProfileName) {
         // The rule of `profile remove`: secrets first, so a refusing keyring keeps the profile.
         let result = delete_profile(&self.broker, &self.store, name.as_str()).map_err(|e| match e {
             DeleteError::Secrets(e) => format!("{e}; the profile '{name}' was kept"),
@@ -60,7 +60,7 @@ impl Worker {
     }
 
     /// `i`: the profile's new flow, saved only if the profile is still as the board showed it.
-    pub(super) fn switch_flow(&self, original: &Profile, flow: Flow) {
+    pub(crate) fn switch_flow(&self, original: &Profile, flow: Flow) {
         let switched = Profile {
             flow,
             // Only the password flow remembers a password.
@@ -84,7 +84,7 @@ impl Worker {
         });
     }
 
-    pub(super) async fn save(&self, job: SaveJob) {
+    pub(crate) async fn save(&self, job: SaveJob) {
         let result = self.save_inner(job).await;
         let select = result.as_ref().ok().map(|(name, _, _)| name.clone());
         let warning = result.as_ref().ok().and_then(|(_, _, w)| w.clone());

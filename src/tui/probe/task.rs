@@ -6,11 +6,11 @@ use jiff::Timestamp;
 use lcsauth::broker::{Ask, BrokerError};
 use lcsauth::lcs;
 
-use super::msg::{Msg, ProbeJob, ProbeOutcome};
-use super::worker::Worker;
+use crate::tui::app::msg::{Msg, ProbeJob, ProbeOutcome};
+use crate::tui::shell::worker::Worker;
 
 impl Worker {
-    pub(super) async fn probe(&self, job: ProbeJob) {
+    pub(crate) async fn probe(&self, job: ProbeJob) {
         let ProbeJob {
             profile,
             project,

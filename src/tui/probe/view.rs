@@ -8,9 +8,9 @@ use ratatui::style::Style;
 use lcsauth::lcs::Verdict;
 use lcsauth::profile::ProjectId;
 
-use super::theme::Theme;
-use crate::tui::probe::{Finding, ProbeView};
+use crate::tui::probe::state::{Finding, ProbeView};
 use crate::tui::time::{age, between};
+use crate::tui::view::theme::Theme;
 
 /// Replaces every word that looks like an address (or a SAS signature) with a placeholder.
 pub fn hide_urls(text: &str) -> String {

@@ -7,36 +7,16 @@ use lcsauth::broker::DeviceCodeInfo;
 use lcsauth::diagnose::diagnose;
 use lcsauth::profile::{Flow, Profile, ProfileName};
 
-use super::app::App;
-use super::msg::{Command, CopyVia, Purpose};
-use super::notice::Level;
-use super::roster::{Busy, Entry};
-
-/// The dialog of an interactive sign-in in progress.
-#[derive(Debug)]
-pub struct SignInDialog {
-    pub profile: ProfileName,
-    pub flow: Flow,
-    pub stage: Stage,
-    /// What became of copying the code (or the URL): `Ok` says where it went.
-    pub copied: Option<Result<&'static str, String>>,
-}
-
-/// How far the sign-in got.
-#[derive(Debug)]
-pub enum Stage {
-    /// Asking Entra for a device code, or opening the loopback listener.
-    Starting,
-    /// The user enters the code at the address; lcsauth polls meanwhile.
-    DeviceCode(DeviceCodeInfo),
-    /// The browser was sent to the sign-in page (or the user must open it).
-    Browser { url: String, opened: bool },
-}
+use super::dialog::{SignInDialog, Stage};
+use crate::tui::app::msg::{Command, CopyVia, Purpose};
+use crate::tui::app::notice::Level;
+use crate::tui::app::state::App;
+use crate::tui::roster::list::{Busy, Entry};
 
 impl App {
     /// Starts an interactive sign-in of `profile` with its dialog; `then_copy` copies the token
     /// once it arrives (the sign-in started from `c`).
-    pub(super) fn start_sign_in(&mut self, profile: Profile, then_copy: bool, now: Timestamp) -> Option<Command> {
+    pub(crate) fn start_sign_in(&mut self, profile: Profile, then_copy: bool, now: Timestamp) -> Option<Command> {
         let name = profile.name.clone();
         if let Some(open) = &self.sign_in {
             let text = format!(
@@ -67,7 +47,7 @@ impl App {
     }
 
     /// `Esc` in the dialog: the sign-in task is dropped, so nothing is stored.
-    pub(super) fn cancel_sign_in(&mut self, now: Timestamp) -> Option<Command> {
+    pub(crate) fn cancel_sign_in(&mut self, now: Timestamp) -> Option<Command> {
         let dialog = self.sign_in.take()?;
         if let Some(e) = self.roster.get_mut(dialog.profile.as_str()) {
             e.busy = None;
@@ -77,7 +57,7 @@ impl App {
         Some(Command::CancelSignIn(dialog.profile))
     }
 
-    pub(super) fn on_device_code(&mut self, name: ProfileName, info: DeviceCodeInfo) -> Option<Command> {
+    pub(crate) fn on_device_code(&mut self, name: ProfileName, info: DeviceCodeInfo) -> Option<Command> {
         let dialog = self.sign_in.as_mut().filter(|d| d.profile == name)?;
         let text = info.user_code.clone();
         dialog.stage = Stage::DeviceCode(info);
@@ -85,7 +65,7 @@ impl App {
     }
 
     /// Without a browser the URL goes to the clipboard, for a browser the user starts.
-    pub(super) fn on_browser_opened(&mut self, name: ProfileName, url: String, opened: bool) -> Option<Command> {
+    pub(crate) fn on_browser_opened(&mut self, name: ProfileName, url: String, opened: bool) -> Option<Command> {
         let dialog = self.sign_in.as_mut().filter(|d| d.profile == name)?;
         dialog.stage = Stage::Browser {
             url: url.clone(),
@@ -94,7 +74,7 @@ impl App {
         (!opened).then_some(Command::CopyCode { name, text: url })
     }
 
-    pub(super) fn on_code_copied(&mut self, name: &ProfileName, result: Result<CopyVia, String>) -> Option<Command> {
+    pub(crate) fn on_code_copied(&mut self, name: &ProfileName, result: Result<CopyVia, String>) -> Option<Command> {
         if matches!(result, Ok(CopyVia::Clipboard { .. })) {
             // The code took the place of a copied token: there is nothing left to clear.
             self.clipboard = None;
@@ -134,7 +114,7 @@ impl App {
     }
 
     /// `i`: saves the new flow first (the sign-in starts once `profiles.toml` says so).
-    pub(super) fn switch_flow(&mut self, now: Timestamp) -> Option<Command> {
+    pub(crate) fn switch_flow(&mut self, now: Timestamp) -> Option<Command> {
         let Some(flow) = self.switch_flow_offer() else {
             self.say(
                 Level::Info,
@@ -155,7 +135,7 @@ impl App {
         })
     }
 
-    pub(super) fn on_flow_switched(
+    pub(crate) fn on_flow_switched(
         &mut self,
         name: &ProfileName,
         result: Result<Profile, String>,

@@ -10,8 +10,8 @@ use tokio::task::AbortHandle;
 use lcsauth::broker::{DeviceCodeInfo, Prompt};
 use lcsauth::profile::ProfileName;
 
-use super::msg::Msg;
 use crate::front::session::open_in_browser;
+use crate::tui::app::msg::Msg;
 
 /// Shows an interactive sign-in on the board. Called from the sign-in task, never from the
 /// UI loop: it only sends messages (and starts the browser, as `lcsauth login` does).

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use lcsauth::profile::{BaseUrl, ClientId, Flow, Profile, ProfileName, ProjectId, Tenant};
 
-use super::form::{FieldId, ProfileForm};
+use crate::tui::form::state::{FieldId, ProfileForm};
 
 type Errors = Vec<(FieldId, String)>;
 

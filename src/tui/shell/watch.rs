@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::MissedTickBehavior;
 
-use super::msg::Msg;
+use crate::tui::app::msg::Msg;
 
 /// How often the file is looked at.
 pub const EVERY: Duration = Duration::from_secs(1);

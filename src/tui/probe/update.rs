@@ -8,28 +8,13 @@ use lcsauth::broker::ProfileState;
 use lcsauth::lcs::Verdict;
 use lcsauth::profile::{ProfileName, ProjectId};
 
-use super::app::App;
-use super::msg::{Command, ProbeJob, ProbeOutcome};
-use super::notice::Level;
-
-/// The probe of a profile: whether one is in flight, and the last answer for its project.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProbeView {
-    pub project: ProjectId,
-    pub running: bool,
-    /// What the last probe of `project` found, and when.
-    pub last: Option<(Finding, Timestamp)>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Finding {
-    Verdict(Verdict),
-    /// No answer: no token, or LCS unreachable.
-    Failed(String),
-}
+use super::state::{Finding, ProbeView};
+use crate::tui::app::msg::{Command, ProbeJob, ProbeOutcome};
+use crate::tui::app::notice::Level;
+use crate::tui::app::state::App;
 
 impl App {
-    pub(super) fn start_probe(&mut self, now: Timestamp) -> Option<Command> {
+    pub(crate) fn start_probe(&mut self, now: Timestamp) -> Option<Command> {
         let timeout = self.roster.settings.http_timeout;
         let entry = self.roster.selected()?;
         let name = entry.name().clone();
@@ -67,7 +52,7 @@ impl App {
         }))
     }
 
-    pub(super) fn on_probed(
+    pub(crate) fn on_probed(
         &mut self,
         name: &ProfileName,
         project: &ProjectId,

@@ -4,8 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use lcsauth::profile::Profile;
 
-use super::keymap::{self, ListAction};
-use super::password::PasswordField;
+use crate::tui::keymap::{self, ListAction};
+use crate::tui::prompt::password::PasswordField;
 
 #[derive(Debug)]
 pub enum Prompt {

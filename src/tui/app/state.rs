@@ -10,13 +10,14 @@ use tui_input::Input;
 use lcsauth::profile::{Flow, Profile, ProfileName};
 use lcsauth::secret::Secret;
 
-use super::form::ProfileForm;
-use super::msg::{Command, FetchJob, Msg, Purpose, Snapshot};
-use super::notice::{ClipboardHold, Level, Notice};
-use super::prompt::Prompt;
-use super::roster::{Busy, Roster};
-use super::sign_in::SignInDialog;
-use super::view::{Theme, layout};
+use crate::tui::app::msg::{Command, FetchJob, Msg, Purpose, Snapshot};
+use crate::tui::app::notice::{ClipboardHold, Level, Notice};
+use crate::tui::form::state::ProfileForm;
+use crate::tui::prompt::state::Prompt;
+use crate::tui::roster::list::{Busy, Roster};
+use crate::tui::sign_in::dialog::SignInDialog;
+use crate::tui::view::layout;
+use crate::tui::view::theme::Theme;
 
 /// Token metadata is read again this often (in ticks, one a second) even when the watcher saw
 /// no change (a file system whose times do not move); the watcher reports changes within a second.
@@ -61,9 +62,9 @@ pub struct App {
     /// `profiles.toml` changed while a reading was in flight: read it once more.
     reload_pending: bool,
     /// A profile to select once the next reading of the files arrives (after a save).
-    pub(super) select_after_load: Option<ProfileName>,
+    pub(crate) select_after_load: Option<ProfileName>,
     /// The audience chosen with Tab for a profile; any other profile shows `lcs` first.
-    pub(super) audience_choice: Option<(ProfileName, lcsauth::audience::Audience)>,
+    pub(crate) audience_choice: Option<(ProfileName, lcsauth::audience::Audience)>,
 }
 
 impl App {
@@ -110,7 +111,7 @@ impl App {
     }
 
     /// Tab: the next audience of the selected identity.
-    pub(super) fn next_audience(&mut self) {
+    pub(crate) fn next_audience(&mut self) {
         let Some(entry) = self.roster.selected() else { return };
         let list = entry.audiences();
         let current = self.selected_audience();
@@ -125,7 +126,7 @@ impl App {
         layout::board_rows(self.size.1, self.roster.visible_len())
     }
 
-    pub(super) fn say(&mut self, level: Level, text: impl Into<String>, now: Timestamp) {
+    pub(crate) fn say(&mut self, level: Level, text: impl Into<String>, now: Timestamp) {
         // Notices quote errors and Entra's words: no control character reaches the screen.
         let text = lcsauth::sanitize::line(&text.into()).into_owned();
         self.notice = Some(Notice::new(level, text, now));
@@ -279,7 +280,7 @@ impl App {
     }
 
     /// The form for a new profile, pointed at the demo's simulator when there is one.
-    pub(super) fn add_form(&self, taken: Vec<String>, onboarding: bool) -> ProfileForm {
+    pub(crate) fn add_form(&self, taken: Vec<String>, onboarding: bool) -> ProfileForm {
         let mut form = ProfileForm::add(taken, onboarding);
         if let Some(host) = &self.new_profile_host {
             form.authority = tui_input::Input::new(host.clone());
@@ -289,7 +290,7 @@ impl App {
     }
 
     /// The names of every profile except `except`, for the form's clash check.
-    pub(super) fn names_except(&self, except: Option<&str>) -> Vec<String> {
+    pub(crate) fn names_except(&self, except: Option<&str>) -> Vec<String> {
         self.roster
             .entries()
             .iter()
@@ -299,7 +300,7 @@ impl App {
     }
 
     /// A fetch started by the user for `purpose`.
-    pub(super) fn user_job(&self, profile: Profile, purpose: Purpose) -> FetchJob {
+    pub(crate) fn user_job(&self, profile: Profile, purpose: Purpose) -> FetchJob {
         let s = &self.roster.settings;
         match purpose {
             Purpose::Copy => FetchJob {
@@ -319,7 +320,7 @@ impl App {
     }
 }
 
-pub(super) fn copy_job(profile: Profile, min_valid: std::time::Duration, clear_after: std::time::Duration) -> FetchJob {
+pub(crate) fn copy_job(profile: Profile, min_valid: std::time::Duration, clear_after: std::time::Duration) -> FetchJob {
     FetchJob {
         profile,
         min_valid,

@@ -5,10 +5,10 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::layout::centered;
-use super::text::wrap;
-use super::theme::Theme;
-use crate::tui::prompt::Prompt;
+use crate::tui::prompt::state::Prompt;
+use crate::tui::view::layout::centered;
+use crate::tui::view::text::wrap;
+use crate::tui::view::theme::Theme;
 
 pub fn render(prompt: &Prompt, t: Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(72);
