@@ -18,7 +18,7 @@ use super::board::badge;
 use super::text::labelled;
 use super::theme::Theme;
 use crate::tui::app::state::App;
-use crate::tui::probe;
+use crate::tui::probe::view as probe_view;
 use crate::tui::roster::list::Entry;
 use crate::tui::time::{age, between, claim_time, countdown, local_and_utc};
 
@@ -95,7 +95,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
     }
     audiences::lines(&mut add, app, entry, now, theme);
     if let Some(view) = &entry.probe {
-        probe::view::lines(&mut add, view, now, theme);
+        probe_view::lines(&mut add, view, now, theme);
     }
     if let Some(err) = &entry.state.last_error {
         let offer = app.interactive_offer(entry);

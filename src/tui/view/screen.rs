@@ -9,8 +9,10 @@ use ratatui::widgets::Paragraph;
 
 use super::{board, detail, help, layout, onboarding, status_line};
 use crate::tui::app::state::App;
+use crate::tui::form::view as form_view;
+use crate::tui::prompt::view as prompt_view;
+use crate::tui::sign_in::view as sign_in_view;
 use crate::tui::time::clock;
-use crate::tui::{form, prompt, sign_in};
 
 /// Draws the whole screen for `now`.
 pub fn render(app: &App, now: Timestamp, frame: &mut Frame) {
@@ -40,13 +42,13 @@ pub fn render(app: &App, now: Timestamp, frame: &mut Frame) {
     status_line::render_status(app, now, frame, a.status);
     status_line::render_hints(app, frame, a.hints);
     if let Some(f) = app.form.as_ref().filter(|f| !(onboarding && f.onboarding)) {
-        form::view::render(f, t, frame, area);
+        form_view::render(f, t, frame, area);
     }
     if let Some(p) = &app.prompt {
-        prompt::view::render(p, t, frame, area);
+        prompt_view::render(p, t, frame, area);
     }
     if let Some(d) = &app.sign_in {
-        sign_in::view::render(app, d, now, frame, area);
+        sign_in_view::render(app, d, now, frame, area);
     }
     if app.help {
         help::render(app, frame, area);
