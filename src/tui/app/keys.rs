@@ -1,6 +1,5 @@
-//! Keys, topmost layer first: help, the sign-in dialog, a prompt, the form, the filter line,
-//! then the board.
-//! Each layer consumes the key or lets it fall through; the board's keys come from the keymap.
+//! Keys: each press goes to the topmost open layer (`keymap::Layer::ALL` is their order) and is
+//! looked up in that layer's table; the board's actions are done here.
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use jiff::Timestamp;
@@ -11,7 +10,7 @@ use crate::tui::app::msg::{Command, Purpose};
 use crate::tui::app::notice::Level;
 use crate::tui::app::state::App;
 use crate::tui::form::state::{FormOutcome, ProfileForm};
-use crate::tui::keymap::{self, Action, ListAction};
+use crate::tui::keymap::{self, Action, Layer, ListAction};
 use crate::tui::prompt::state::{Prompt, PromptOutcome};
 use crate::tui::roster::list::Busy;
 
@@ -19,62 +18,96 @@ use crate::tui::roster::list::Busy;
 const DETAIL_STEP: u16 = 5;
 
 impl App {
+    /// Whether `layer` is open now.
+    pub fn is_open(&self, layer: Layer) -> bool {
+        match layer {
+            Layer::Help => self.help,
+            Layer::SignInWait => self.sign_in.is_some(),
+            Layer::Confirm | Layer::Password => self.prompt.as_ref().is_some_and(|p| p.layer() == layer),
+            Layer::Picker => self.form.as_ref().is_some_and(|f| f.picker.is_some()),
+            Layer::Form => self.form.is_some(),
+            Layer::Filter => self.filter_input.is_some(),
+            Layer::Board => true,
+        }
+    }
+
+    /// The layer that takes keys now: the first open one of `Layer::ALL`.
+    pub fn top_layer(&self) -> Layer {
+        Layer::ALL
+            .into_iter()
+            .find(|l| self.is_open(*l))
+            .unwrap_or(Layer::Board)
+    }
+
     pub(crate) fn on_key(&mut self, key: &KeyEvent, now: Timestamp) -> Option<Command> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        if self.help {
-            self.help = false;
-            return None;
-        }
-        if self.sign_in.is_some() {
-            return match keymap::lookup(keymap::SIGN_IN_WAIT, key) {
+        match self.top_layer() {
+            Layer::Help => {
+                if keymap::lookup(keymap::HELP, key) == Some(ListAction::Close) {
+                    self.help = false;
+                }
+                None
+            }
+            Layer::SignInWait => match keymap::lookup(keymap::SIGN_IN_WAIT, key) {
                 Some(ListAction::Close) => self.cancel_sign_in(now),
                 _ => None,
-            };
-        }
-        if let Some(prompt) = &mut self.prompt {
-            return match prompt.handle_key(key) {
-                PromptOutcome::Stay => None,
-                PromptOutcome::Close => {
-                    self.prompt = None;
-                    None
-                }
-                PromptOutcome::Accept => self.accept_prompt(now),
-            };
-        }
-        if let Some(form) = &mut self.form {
-            return match form.handle_key(key) {
-                FormOutcome::Stay => None,
-                FormOutcome::Cancel => {
-                    self.form = None;
-                    None
-                }
-                FormOutcome::Submit(job) => Some(Command::Save(*job)),
-            };
-        }
-        if let Some(input) = &mut self.filter_input {
-            match keymap::lookup(keymap::FILTER, key) {
-                Some(ListAction::Choose) => self.filter_input = None,
-                Some(ListAction::Close) => {
-                    self.filter_input = None;
-                    let rows = self.board_rows();
-                    self.roster.set_filter("", rows);
-                }
-                _ => {
-                    if let Some(request) = to_input_request(&Event::Key(*key)) {
-                        input.handle(request);
-                        let text = input.value().to_string();
-                        let rows = self.board_rows();
-                        self.roster.set_filter(&text, rows);
-                        self.selection_changed();
+            },
+            Layer::Confirm | Layer::Password => {
+                let prompt = self.prompt.as_mut()?;
+                match prompt.handle_key(key) {
+                    PromptOutcome::Stay => None,
+                    PromptOutcome::Close => {
+                        self.prompt = None;
+                        None
                     }
+                    PromptOutcome::Accept => self.accept_prompt(now),
                 }
             }
-            return None;
+            Layer::Picker | Layer::Form => {
+                let form = self.form.as_mut()?;
+                match form.handle_key(key) {
+                    FormOutcome::Stay => None,
+                    FormOutcome::Cancel => {
+                        self.form = None;
+                        None
+                    }
+                    FormOutcome::Submit(job) => Some(Command::Save(*job)),
+                }
+            }
+            Layer::Filter => {
+                self.filter_key(key);
+                None
+            }
+            Layer::Board => {
+                let action = keymap::lookup(keymap::BOARD, key)?;
+                self.act(action, now)
+            }
         }
-        let action = keymap::lookup(keymap::BOARD, key)?;
-        self.act(action, now)
+    }
+
+    fn filter_key(&mut self, key: &KeyEvent) {
+        match keymap::lookup(keymap::FILTER, key) {
+            Some(ListAction::Choose) => self.filter_input = None,
+            Some(ListAction::Close) => {
+                self.filter_input = None;
+                let rows = self.board_rows();
+                self.roster.set_filter("", rows);
+            }
+            _ => {
+                let Some(input) = self.filter_input.as_mut() else {
+                    return;
+                };
+                if let Some(request) = to_input_request(&Event::Key(*key)) {
+                    input.handle(request);
+                    let text = input.value().to_string();
+                    let rows = self.board_rows();
+                    self.roster.set_filter(&text, rows);
+                    self.selection_changed();
+                }
+            }
+        }
     }
 
     /// Does what a board key means.

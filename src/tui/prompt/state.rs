@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use lcsauth::profile::Profile;
 
-use crate::tui::keymap::{self, ListAction};
+use crate::tui::keymap::{self, Keys, Layer, ListAction};
 use crate::tui::prompt::password::PasswordField;
 
 #[derive(Debug)]
@@ -30,16 +30,19 @@ pub enum PromptOutcome {
 }
 
 impl Prompt {
-    /// The keymap of this prompt, for key handling and its hint line.
-    pub fn keys(&self) -> &'static [keymap::Binding<ListAction>] {
+    /// The layer this prompt is, for key handling and its hint line.
+    pub fn layer(&self) -> Layer {
         match self {
-            Self::ConfirmDelete { .. } => keymap::CONFIRM,
-            Self::SignIn { .. } => keymap::SIGN_IN,
+            Self::ConfirmDelete { .. } => Layer::Confirm,
+            Self::SignIn { .. } => Layer::Password,
         }
     }
 
     pub fn handle_key(&mut self, key: &KeyEvent) -> PromptOutcome {
-        let action = keymap::lookup(self.keys(), key);
+        let action = match self.layer().keys() {
+            Keys::List(table) => keymap::lookup(table, key),
+            Keys::Board(_) | Keys::Form(_) => None,
+        };
         match (self, action) {
             (_, Some(ListAction::Close)) => PromptOutcome::Close,
             (Self::ConfirmDelete { .. }, Some(ListAction::Choose)) => PromptOutcome::Accept,

@@ -14,6 +14,7 @@ use lcsauth::secret::Secret;
 use super::fixtures::{app_with, board_snapshot, ch, key, now, profile, snapshot, token, type_text};
 use crate::tui::app::msg::Msg;
 use crate::tui::app::state::App;
+use crate::tui::keymap::{Keys, Layer};
 use crate::tui::view::screen;
 use crate::tui::view::theme::Theme;
 
@@ -59,13 +60,38 @@ fn detail_explains_an_aadsts_error_with_trace_and_correlation_ids() {
 }
 
 #[test]
-fn help_overlay_lists_every_board_key() {
+fn help_overlay_lists_the_keys_of_every_layer_at_80x24() {
     let mut app = app_with(board_snapshot(), 80, 24);
     app.update(ch('?'), now());
     let shown = text(&app);
-    for b in crate::tui::keymap::BOARD {
-        assert!(shown.contains(b.help), "help lacks {:?}", b.help);
+    for layer in Layer::ALL {
+        assert!(
+            shown.contains(layer.title()),
+            "help lacks the layer {layer:?}:\n{shown}"
+        );
+        match layer.keys() {
+            // The board and the form are listed row by row, the small layers by their hints.
+            keys @ (Keys::Board(_) | Keys::Form(_)) => {
+                for row in keys.rows() {
+                    assert!(
+                        shown.contains(row.help),
+                        "help lacks {:?} of {layer:?}:\n{shown}",
+                        row.help
+                    );
+                }
+            }
+            keys @ Keys::List(_) => {
+                for (k, w) in keys.hints() {
+                    let entry = format!("{k} {w}");
+                    assert!(shown.contains(&entry), "help lacks {entry:?} of {layer:?}:\n{shown}");
+                }
+            }
+        }
     }
+    assert!(
+        shown.contains("clipboard clears after 45s"),
+        "the settings note fits too:\n{shown}"
+    );
     insta::assert_snapshot!(screen(&app).backend());
 }
 
