@@ -4,6 +4,7 @@
 //! through `notice`. Feature folders add their own `impl App` blocks and name this folder;
 //! nothing here names a feature's update, task or view.
 
+pub mod edit;
 pub mod keys;
 pub mod msg;
 pub mod notice;

@@ -9,10 +9,13 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use lcsauth::broker::{BrokerError, DeviceCodeInfo, ProfileState, Source};
-use lcsauth::lcs::Verdict;
-use lcsauth::profile::store::Config;
+use lcsauth::clipboard::ClipboardError;
+use lcsauth::lcs::{ProbeError, Verdict};
+use lcsauth::profile::store::{Config, ConfigError};
 use lcsauth::profile::{Flow, Profile, ProfileName, ProjectId};
-use lcsauth::secret::Secret;
+use lcsauth::secret::{Secret, StoreError};
+
+use super::edit::{Edit, EditError};
 
 /// Something that happened: input, time passing, or the end of a side effect.
 #[derive(Debug)]
@@ -24,7 +27,7 @@ pub enum Msg {
     /// A second passed: countdowns move and due auto-refreshes start.
     Tick,
     /// The profiles and their token metadata were read.
-    Loaded(Result<Snapshot, String>),
+    Loaded(Result<Snapshot, ConfigError>),
     /// A token request for a profile ended; `state` is its metadata afterwards.
     Fetched {
         name: ProfileName,
@@ -34,7 +37,7 @@ pub enum Msg {
     /// A copied token reached the clipboard, or has to go through the terminal.
     Copied {
         name: ProfileName,
-        result: Result<CopyVia, String>,
+        result: Result<CopyVia, ClipboardError>,
     },
     /// The clipboard's clear-after deadline passed; `cleared` is false when the user had
     /// copied something else meanwhile (and it was left alone).
@@ -42,15 +45,10 @@ pub enum Msg {
     /// The cached access token of a profile, read for the reveal.
     Revealed {
         name: ProfileName,
-        token: Result<Option<Secret>, String>,
+        token: Result<Option<Secret>, StoreError>,
     },
-    /// A change to `profiles.toml` ended; `Ok` holds the notice to show, `warning` what went
-    /// wrong after the change was saved (a sign-in).
-    Saved {
-        result: Result<String, String>,
-        select: Option<ProfileName>,
-        warning: Option<String>,
-    },
+    /// A change to `profiles.toml` ended.
+    Saved { result: Result<Edit, EditError> },
     /// An interactive sign-in got its device code from Entra; polling has started.
     DeviceCode { name: ProfileName, info: DeviceCodeInfo },
     /// A browser sign-in has its URL; `opened` says whether a browser was started.
@@ -63,12 +61,12 @@ pub enum Msg {
     /// terminal.
     CodeCopied {
         name: ProfileName,
-        result: Result<CopyVia, String>,
+        result: Result<CopyVia, ClipboardError>,
     },
     /// `i` changed the profile's flow in `profiles.toml` (`Ok` holds the profile as saved).
     FlowSwitched {
         name: ProfileName,
-        result: Result<Profile, String>,
+        result: Result<Profile, EditError>,
     },
     /// An LCS probe ended; `state` is the profile's token metadata afterwards (the probe may
     /// have fetched a token).
@@ -85,14 +83,18 @@ pub enum Msg {
 }
 
 /// What a probe found, or why it found nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum ProbeOutcome {
     /// LCS answered.
     Verdict(Verdict),
     /// Not sent: the project was probed less than ten seconds ago (LCS allows six a minute).
-    Cooldown(String),
-    /// No answer: no token to probe with, or LCS could not be reached.
-    Failed(String),
+    Cooldown(ProbeError),
+    /// Not sent: there is no token to probe with.
+    NoToken(BrokerError),
+    /// No answer: LCS could not be reached.
+    Unreachable(ProbeError),
+    /// The cooldown slot could not be claimed: its task ended early.
+    Interrupted(tokio::task::JoinError),
 }
 
 /// `profiles.toml` and the token metadata of each profile, in the same order.

@@ -3,9 +3,13 @@
 
 use jiff::Timestamp;
 
+use std::fmt::Write as _;
+
 use lcsauth::broker::{ProfileState, Source};
+use lcsauth::clipboard::ClipboardError;
 use lcsauth::profile::{Flow, ProfileName};
 
+use super::edit::{Edit, EditError};
 use crate::tui::app::msg::{Command, CopyVia, FailKind, Failed, Got, Purpose};
 use crate::tui::app::notice::{ClipboardHold, Level, history_hint};
 use crate::tui::app::state::{App, copy_job};
@@ -149,7 +153,7 @@ impl App {
     pub(crate) fn on_copied(
         &mut self,
         name: ProfileName,
-        result: Result<CopyVia, String>,
+        result: Result<CopyVia, ClipboardError>,
         now: Timestamp,
     ) -> Option<Command> {
         let left = self
@@ -183,30 +187,50 @@ impl App {
         }
     }
 
-    pub(crate) fn on_saved(
-        &mut self,
-        result: Result<String, String>,
-        select: Option<ProfileName>,
-        warning: Option<String>,
-        now: Timestamp,
-    ) -> Option<Command> {
+    pub(crate) fn on_saved(&mut self, result: Result<Edit, EditError>, now: Timestamp) -> Option<Command> {
         match result {
-            Ok(text) => {
+            Ok(edit) => {
                 self.form = None;
-                self.select_after_load = select;
-                match warning {
-                    Some(w) => self.say(Level::Warning, format!("{text} {w}"), now),
-                    None => self.say(Level::Success, text, now),
+                self.select_after_load = edit.saved_profile().cloned();
+                let text = edit_text(&edit, now);
+                match edit.sign_in() {
+                    Some(Err(e)) => self.say(Level::Warning, format!("{text} The sign-in failed: {e}"), now),
+                    _ => self.say(Level::Success, text, now),
                 }
             }
             Err(e) => match self.form.as_mut().filter(|f| f.saving) {
                 Some(form) => {
                     form.saving = false;
-                    form.save_error = Some(e);
+                    form.save_error = Some(e.to_string());
                 }
-                None => self.say(Level::Error, e, now),
+                None => self.say(Level::Error, e.to_string(), now),
             },
         }
         None
     }
 }
+
+/// What a saved change says on the status line.
+fn edit_text(edit: &Edit, now: Timestamp) -> String {
+    let (mut text, signed_in) = match edit {
+        Edit::DefaultSet(name) => return format!("'{name}' is now the default profile."),
+        Edit::Deleted(name) => return format!("Deleted '{name}' and its secrets."),
+        Edit::Added { name, sign_in } => (format!("Added '{name}'."), sign_in),
+        Edit::Replaced { name, effect, sign_in } => {
+            let mut text = format!("Saved '{name}'.");
+            let more = effect.describe(name.as_str());
+            if !more.is_empty() {
+                text.push(' ');
+                text.push_str(&more);
+            }
+            (text, sign_in)
+        }
+    };
+    if let Some(Ok(expires_at)) = signed_in {
+        let left = countdown(between(now, *expires_at));
+        let _ = write!(text, " Signed in ({left} left).");
+    }
+    text
+}
+
+impl App {}

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tui_input::Input;
 
+use lcsauth::profile::store::ConfigError;
 use lcsauth::profile::{Flow, Profile, ProfileName};
 use lcsauth::secret::Secret;
 
@@ -172,11 +173,7 @@ impl App {
                 }
                 None
             }
-            Msg::Saved {
-                result,
-                select,
-                warning,
-            } => self.on_saved(result, select, warning, now),
+            Msg::Saved { result } => self.on_saved(result, now),
             Msg::DeviceCode { name, info } => self.on_device_code(name, info),
             Msg::BrowserOpened { name, url, opened } => self.on_browser_opened(name, url, opened),
             Msg::CodeCopied { name, result } => self.on_code_copied(&name, result),
@@ -231,7 +228,7 @@ impl App {
         Some(Command::Load)
     }
 
-    fn on_loaded(&mut self, result: Result<Snapshot, String>, now: Timestamp) -> Option<Command> {
+    fn on_loaded(&mut self, result: Result<Snapshot, ConfigError>, now: Timestamp) -> Option<Command> {
         self.loading = false;
         match result {
             Ok(snapshot) => {

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use lcsauth::broker::{Ask, BrokerError};
+use lcsauth::broker::Ask;
 use lcsauth::lcs;
 
 use crate::tui::app::msg::{Msg, ProbeJob, ProbeOutcome};
@@ -20,23 +20,20 @@ impl Worker {
         let key = project.clone();
         let slot = tokio::task::spawn_blocking(move || lcs::claim_probe_slot(&dir, &key, Timestamp::now())).await;
         let outcome = match slot {
-            Err(e) => ProbeOutcome::Failed(e.to_string()),
-            Ok(Err(cooldown)) => ProbeOutcome::Cooldown(cooldown.to_string()),
+            Err(e) => ProbeOutcome::Interrupted(e),
+            Ok(Err(cooldown)) => ProbeOutcome::Cooldown(cooldown),
             Ok(Ok(())) => {
                 let ask = Ask {
                     min_valid: lcs::PROBE_MIN_VALID,
                     ..Ask::default()
                 };
                 match self.broker.fresh(&profile, ask).await {
-                    Err(BrokerError::SignInNeeded { .. }) => {
-                        ProbeOutcome::Failed("there is no token to probe with: press r to sign in first".into())
-                    }
-                    Err(e) => ProbeOutcome::Failed(format!("there is no token to probe with: {e}")),
+                    Err(e) => ProbeOutcome::NoToken(e),
                     Ok(issued) => {
                         let api_host = profile.endpoint().api_host;
                         match lcs::probe(&api_host, project.as_str(), &issued.access_token, timeout).await {
                             Ok(verdict) => ProbeOutcome::Verdict(verdict),
-                            Err(e) => ProbeOutcome::Failed(e.to_string()),
+                            Err(e) => ProbeOutcome::Unreachable(e),
                         }
                     }
                 }

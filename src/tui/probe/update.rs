@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 
-use lcsauth::broker::ProfileState;
+use lcsauth::broker::{BrokerError, ProfileState};
 use lcsauth::lcs::Verdict;
 use lcsauth::profile::{ProfileName, ProjectId};
 
@@ -83,7 +83,8 @@ impl App {
             }
             // Nothing was asked: the previous verdict (if any) still stands.
             ProbeOutcome::Cooldown(why) => (Level::Warning, format!("Probe not sent: {why}.")),
-            ProbeOutcome::Failed(message) => {
+            failed => {
+                let message = failure_text(&failed);
                 let text = format!("Probe of '{name}' failed: {message}");
                 view.last = Some((Finding::Failed(message), now));
                 (Level::Error, text)
@@ -92,6 +93,19 @@ impl App {
         entry.probe = view.last.is_some().then_some(view);
         self.say(level, text, now);
         None
+    }
+}
+
+/// Why a probe found nothing, in the board's words (its way to a token is `r`).
+fn failure_text(outcome: &ProbeOutcome) -> String {
+    match outcome {
+        ProbeOutcome::NoToken(BrokerError::SignInNeeded { .. }) => {
+            "there is no token to probe with: press r to sign in first".into()
+        }
+        ProbeOutcome::NoToken(e) => format!("there is no token to probe with: {e}"),
+        ProbeOutcome::Unreachable(e) | ProbeOutcome::Cooldown(e) => e.to_string(),
+        ProbeOutcome::Interrupted(e) => e.to_string(),
+        ProbeOutcome::Verdict(_) => String::new(),
     }
 }
 

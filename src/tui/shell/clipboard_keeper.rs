@@ -145,7 +145,11 @@ fn serve(rx: &Receiver<Request>, msgs: &UnboundedSender<Msg>) {
 }
 
 /// Puts `text` on the system clipboard, or says it must go through the terminal.
-fn copy(board: &mut Option<arboard::Clipboard>, text: &Secret, clear_after: Duration) -> Result<CopyVia, String> {
+fn copy(
+    board: &mut Option<arboard::Clipboard>,
+    text: &Secret,
+    clear_after: Duration,
+) -> Result<CopyVia, ClipboardError> {
     let terminal = |reason: String| {
         Ok(CopyVia::Terminal {
             text: text.clone(),
@@ -167,7 +171,7 @@ fn copy(board: &mut Option<arboard::Clipboard>, text: &Secret, clear_after: Dura
     match clipboard::set_private(cb, text) {
         Ok(()) => Ok(CopyVia::Clipboard { clear_after }),
         Err(ClipboardError::Unavailable(reason)) => terminal(reason),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e),
     }
 }
 

@@ -5,18 +5,13 @@
 //! board showed when the user started (another lcsauth or an editor changed or deleted it), so
 //! two boards on the same config never overwrite each other's edits.
 
-use std::fmt::Write as _;
-
-use jiff::Timestamp;
-
 use lcsauth::broker::change::{DeleteError, delete_profile};
 use lcsauth::profile::store::{Config, ConfigError};
 use lcsauth::profile::{Flow, Profile, ProfileName};
 
+use crate::tui::app::edit::{Edit, EditError};
 use crate::tui::app::msg::{Msg, SaveJob};
 use crate::tui::shell::worker::Worker;
-use crate::tui::time::between;
-use lcsauth::profile::duration_text::human;
 
 /// Replaces `original` by `profile`, unless the profile on disk is no longer `original`.
 pub fn replace_unchanged(config: &mut Config, original: &Profile, profile: Profile) -> Result<(), ConfigError> {
@@ -37,25 +32,24 @@ impl Worker {
         let result = self.store.set_default(name);
         self.send(Msg::Saved {
             result: result
-                .map(|()| format!("'{name}' is now the default profile."))
-                .map_err(|e| e.to_string()),
-            select: None,
-            warning: None,
+                .map(|()| Edit::DefaultSet(name.clone()))
+                .map_err(EditError::Config),
         });
         self.reload();
     }
 
     pub(crate) fn delete(&self, name: &ProfileName) {
         // The rule of `profile remove`: secrets first, so a refusing keyring keeps the profile.
-        let result = delete_profile(&self.broker, &self.store, name.as_str()).map_err(|e| match e {
-            DeleteError::Secrets(e) => format!("{e}; the profile '{name}' was kept"),
-            DeleteError::Config(e) => e.to_string(),
-        });
-        self.send(Msg::Saved {
-            result: result.map(|()| format!("Deleted '{name}' and its secrets.")),
-            select: None,
-            warning: None,
-        });
+        let result = delete_profile(&self.broker, &self.store, name.as_str())
+            .map(|()| Edit::Deleted(name.clone()))
+            .map_err(|e| match e {
+                DeleteError::Secrets(source) => EditError::SecretsKept {
+                    name: name.clone(),
+                    source,
+                },
+                DeleteError::Config(e) => EditError::Config(e),
+            });
+        self.send(Msg::Saved { result });
         self.reload();
     }
 
@@ -70,13 +64,13 @@ impl Worker {
         let result = self
             .store
             .update(|config| replace_unchanged(config, original, switched.clone()))
-            .map_err(|e| e.to_string())
+            .map_err(EditError::Config)
             .and_then(|()| {
                 // The MFA refusal that led here is answered: its advice goes with it.
                 self.broker
                     .apply_change(original, &switched)
                     .map(|_| switched)
-                    .map_err(|e| e.to_string())
+                    .map_err(EditError::Tokens)
             });
         self.send(Msg::FlowSwitched {
             name: original.name.clone(),
@@ -86,21 +80,14 @@ impl Worker {
 
     pub(crate) async fn save(&self, job: SaveJob) {
         let result = self.save_inner(job).await;
-        let select = result.as_ref().ok().map(|(name, _, _)| name.clone());
-        let warning = result.as_ref().ok().and_then(|(_, _, w)| w.clone());
-        self.send(Msg::Saved {
-            result: result.map(|(_, text, _)| text),
-            select,
-            warning,
-        });
+        self.send(Msg::Saved { result });
         let w = self.clone();
         let _ = tokio::task::spawn_blocking(move || w.reload()).await;
     }
 
     /// Writes the profile, drops tokens that belong to another identity, signs in if a
-    /// password was typed. Returns the profile's name, what to tell the user, and what went
-    /// wrong after the save (a failed sign-in).
-    async fn save_inner(&self, job: SaveJob) -> Result<(ProfileName, String, Option<String>), String> {
+    /// password was typed (a failed sign-in leaves the profile saved).
+    async fn save_inner(&self, job: SaveJob) -> Result<Edit, EditError> {
         let SaveJob {
             original,
             profile,
@@ -121,35 +108,30 @@ impl Worker {
                 Some(old) => replace_unchanged(config, old, p),
             })
         })
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
-        let mut text = match &original {
-            None => format!("Added '{name}'."),
-            Some(_) => format!("Saved '{name}'."),
+        .await??;
+        let effect = match &original {
+            Some(old) => {
+                let (broker, o, p) = (self.broker.clone(), old.clone(), profile.clone());
+                Some(
+                    tokio::task::spawn_blocking(move || broker.apply_change(&o, &p))
+                        .await?
+                        .map_err(EditError::Tokens)?,
+                )
+            }
+            None => None,
         };
-        if let Some(old) = &original {
-            let (broker, o, p) = (self.broker.clone(), old.clone(), profile.clone());
-            let effect = tokio::task::spawn_blocking(move || broker.apply_change(&o, &p))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
-            let more = effect.describe(name.as_str());
-            if !more.is_empty() {
-                text.push(' ');
-                text.push_str(&more);
-            }
-        }
-        let mut warning = None;
-        if let Some(password) = password {
-            match self.broker.login(&profile, Some(password)).await {
-                Ok(issued) => {
-                    let left = human(between(Timestamp::now(), issued.expires_at));
-                    let _ = write!(text, " Signed in ({left} left).");
-                }
-                Err(e) => warning = Some(format!("The sign-in failed: {e}")),
-            }
-        }
-        Ok((name, text, warning))
+        let sign_in = match password {
+            Some(password) => Some(
+                self.broker
+                    .login(&profile, Some(password))
+                    .await
+                    .map(|issued| issued.expires_at),
+            ),
+            None => None,
+        };
+        Ok(match effect {
+            None => Edit::Added { name, sign_in },
+            Some(effect) => Edit::Replaced { name, effect, sign_in },
+        })
     }
 }

@@ -69,7 +69,7 @@ pub async fn board(session: Session) -> Result<(), Failure> {
     let (seen, snapshot) = tokio::task::spawn_blocking(move || (watch::stamps(&file, &dir), load(&store2, &states2)))
         .await
         .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?;
-    let snapshot = snapshot.map_err(|e| Failure::new(Exit::Config, e))?;
+    let snapshot = snapshot.map_err(|e| Failure::new(Exit::Config, e.to_string()))?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     watch::spawn(profiles_file, state_dir, seen, tx.clone());
     let keeper = ClipboardKeeper::start(tx.clone())?;

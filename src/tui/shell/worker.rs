@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use lcsauth::broker::{Ask, Broker, StateStore};
-use lcsauth::profile::store::ProfileStore;
+use lcsauth::profile::store::{ConfigError, ProfileStore};
 use lcsauth::secret::SecretKind;
 
 use crate::tui::app::msg::{Command, Failed, FetchJob, Got, Msg, Snapshot};
@@ -15,8 +15,8 @@ use crate::tui::shell::clipboard_keeper::ClipboardHandle;
 use crate::tui::sign_in::task::{BoardPrompt, SignIns};
 
 /// Reads `profiles.toml` and the state file of every profile in it.
-pub fn load(store: &ProfileStore, states: &StateStore) -> Result<Snapshot, String> {
-    let config = store.load().map_err(|e| e.to_string())?;
+pub fn load(store: &ProfileStore, states: &StateStore) -> Result<Snapshot, ConfigError> {
+    let config = store.load()?;
     let states = config.profiles.iter().map(|p| states.load(p.name.as_str())).collect();
     Ok(Snapshot { config, states })
 }
@@ -65,11 +65,7 @@ impl Worker {
             Command::CopyCode { name, text } => self.clipboard.copy_code(name, text),
             Command::Reveal(profile) => {
                 tokio::task::spawn_blocking(move || {
-                    let token = w
-                        .broker
-                        .secrets()
-                        .get(profile.name.as_str(), SecretKind::AccessToken)
-                        .map_err(|e| e.to_string());
+                    let token = w.broker.secrets().get(profile.name.as_str(), SecretKind::AccessToken);
                     w.send(Msg::Revealed {
                         name: profile.name,
                         token,

@@ -4,10 +4,12 @@
 use jiff::Timestamp;
 
 use lcsauth::broker::DeviceCodeInfo;
+use lcsauth::clipboard::ClipboardError;
 use lcsauth::diagnose::diagnose;
 use lcsauth::profile::{Flow, Profile, ProfileName};
 
 use super::dialog::{SignInDialog, Stage};
+use crate::tui::app::edit::EditError;
 use crate::tui::app::msg::{Command, CopyVia, Purpose};
 use crate::tui::app::notice::Level;
 use crate::tui::app::state::App;
@@ -74,7 +76,11 @@ impl App {
         (!opened).then_some(Command::CopyCode { name, text: url })
     }
 
-    pub(crate) fn on_code_copied(&mut self, name: &ProfileName, result: Result<CopyVia, String>) -> Option<Command> {
+    pub(crate) fn on_code_copied(
+        &mut self,
+        name: &ProfileName,
+        result: Result<CopyVia, ClipboardError>,
+    ) -> Option<Command> {
         if matches!(result, Ok(CopyVia::Clipboard { .. })) {
             // The code took the place of a copied token: there is nothing left to clear.
             self.clipboard = None;
@@ -90,7 +96,7 @@ impl App {
                 Some(Command::Osc52(text))
             }
             Err(e) => {
-                dialog.copied = Some(Err(e));
+                dialog.copied = Some(Err(e.to_string()));
                 None
             }
         }
@@ -138,7 +144,7 @@ impl App {
     pub(crate) fn on_flow_switched(
         &mut self,
         name: &ProfileName,
-        result: Result<Profile, String>,
+        result: Result<Profile, EditError>,
         now: Timestamp,
     ) -> Option<Command> {
         match result {
