@@ -19,7 +19,7 @@ use lcsauth::secret::memory::MemoryStore;
 use lcsauth::secret::{Secret, SecretStore};
 use lcsauth::sim::{self, Simulator};
 
-use super::{Session, board};
+use super::shell::session::{Session, board};
 use crate::front::failure::{Exit, Failure};
 use crate::front::runtime;
 

@@ -1,6 +1,7 @@
-//! The keymap tables: one place that says which key does what. The key handlers look actions
-//! up here, and the hint line and the help overlay are printed from the same rows, so help
-//! never drifts from behaviour.
+//! The keymap: which key does what, layer by layer. `Layer::ALL` is the one order of the
+//! layers, topmost first: the key handlers route a key to the top open layer and look its action
+//! up in that layer's table, and the hint line and the help overlay are printed from the same
+//! rows, so help never drifts from behaviour.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -92,6 +93,7 @@ const fn ctrl(c: char) -> Key {
 /// One row of a keymap table.
 #[derive(Debug)]
 pub struct Binding<A: 'static> {
+    /// The keys of the row; none means any key.
     pub keys: &'static [Key],
     /// The keys as the help overlay prints them.
     pub label: &'static str,
@@ -203,7 +205,7 @@ pub const SIGN_IN_WAIT: &[Binding<ListAction>] = &[
 /// The help overlay: any key closes it.
 #[rustfmt::skip]
 pub const HELP: &[Binding<ListAction>] = &[
-    bind!(&[plain(Esc), ch('?'), ch('q')], "any key", ListAction::Close, "close this help", "any key", "close"),
+    bind!(&[], "any key", ListAction::Close, "close this help", "any key", "close"),
 ];
 
 /// The action a key press has in `table`, if any. Releases are ignored.
@@ -218,11 +220,119 @@ pub fn lookup<A: Copy>(table: &[Binding<A>], key: &KeyEvent) -> Option<A> {
     };
     table
         .iter()
-        .find(|b| b.keys.iter().any(|k| k.code == key.code && k.mods == mods))
+        .find(|b| b.keys.is_empty() || b.keys.iter().any(|k| k.code == key.code && k.mods == mods))
         .map(|b| b.action)
 }
 
 /// The hint-line entries of a table: `(keys, word)`.
 pub fn hints<A>(table: &[Binding<A>]) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
     table.iter().filter_map(|b| b.hint)
+}
+
+/// A part of the screen that takes keys while it is open. The topmost open layer takes every
+/// key press; the layers under it see none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    /// The `?` overlay.
+    Help,
+    /// The dialog of an interactive sign-in (device code or browser) while it waits.
+    SignInWait,
+    /// The yes/no question before a delete.
+    Confirm,
+    /// The password prompt of a sign-in.
+    Password,
+    /// A list opened from the form (region, flow).
+    Picker,
+    /// The add/edit form.
+    Form,
+    /// The filter line while `/` is being typed.
+    Filter,
+    /// The board itself, always open under the others.
+    Board,
+}
+
+impl Layer {
+    /// Every layer, topmost first: a key goes to the first one that is open.
+    pub const ALL: [Self; 8] = [
+        Self::Help,
+        Self::SignInWait,
+        Self::Confirm,
+        Self::Password,
+        Self::Picker,
+        Self::Form,
+        Self::Filter,
+        Self::Board,
+    ];
+
+    /// The layer's name in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Help => "Help",
+            Self::SignInWait => "Sign-in",
+            Self::Confirm => "Delete?",
+            Self::Password => "Password",
+            Self::Picker => "Lists",
+            Self::Form => "Add and edit form",
+            Self::Filter => "Filter",
+            Self::Board => "Board",
+        }
+    }
+
+    /// The table the layer's keys are looked up in.
+    pub fn keys(self) -> Keys {
+        match self {
+            Self::Help => Keys::List(HELP),
+            Self::SignInWait => Keys::List(SIGN_IN_WAIT),
+            Self::Confirm => Keys::List(CONFIRM),
+            Self::Password => Keys::List(SIGN_IN),
+            Self::Picker => Keys::List(LIST),
+            Self::Form => Keys::Form(FORM),
+            Self::Filter => Keys::List(FILTER),
+            Self::Board => Keys::Board(BOARD),
+        }
+    }
+}
+
+/// A layer's table, whatever its actions are.
+#[derive(Clone, Copy, Debug)]
+pub enum Keys {
+    Board(&'static [Binding<Action>]),
+    Form(&'static [Binding<FormAction>]),
+    List(&'static [Binding<ListAction>]),
+}
+
+/// What the help overlay prints of a row: its keys and what they do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub label: &'static str,
+    pub help: &'static str,
+}
+
+impl Keys {
+    /// The rows of the table, in order.
+    pub fn rows(self) -> Vec<Row> {
+        fn of<A>(table: &'static [Binding<A>]) -> Vec<Row> {
+            table
+                .iter()
+                .map(|b| Row {
+                    label: b.label,
+                    help: b.help,
+                })
+                .collect()
+        }
+        match self {
+            Self::Board(t) => of(t),
+            Self::Form(t) => of(t),
+            Self::List(t) => of(t),
+        }
+    }
+
+    /// The hint-line entries of the table: `(keys, word)`.
+    pub fn hints(self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            Self::Board(t) => hints(t).collect(),
+            Self::Form(t) => hints(t).collect(),
+            Self::List(t) => hints(t).collect(),
+        }
+    }
 }

@@ -11,11 +11,12 @@ use lcsauth::paths::ConfigDir;
 use lcsauth::profile::store::{Config, ProfileStore};
 
 use super::fixtures::{app_with, now, profile, token};
-use crate::tui::app::App;
-use crate::tui::msg::{Msg, Snapshot};
+use crate::tui::app::msg::{Msg, Snapshot};
+use crate::tui::app::state::App;
+use crate::tui::shell::worker::load;
 use crate::tui::time::later;
-use crate::tui::view::{self, Theme};
-use crate::tui::worker::load;
+use crate::tui::view::screen;
+use crate::tui::view::theme::Theme;
 
 fn states(n: usize) -> Vec<ProfileState> {
     (0..n)
@@ -57,7 +58,7 @@ fn frames(app: &App, width: u16, height: u16, count: u64) -> Vec<Duration> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     for s in 0..50 {
         terminal
-            .draw(|f| view::render(app, later(now(), Duration::from_secs(s)), f))
+            .draw(|f| screen::render(app, later(now(), Duration::from_secs(s)), f))
             .unwrap();
     }
     (0..count)
@@ -65,7 +66,7 @@ fn frames(app: &App, width: u16, height: u16, count: u64) -> Vec<Duration> {
             // A new second each frame: every countdown and bar changes, as in the real loop.
             let at = later(now(), Duration::from_secs(50 + s));
             let start = Instant::now();
-            terminal.draw(|f| view::render(app, at, f)).unwrap();
+            terminal.draw(|f| screen::render(app, at, f)).unwrap();
             start.elapsed()
         })
         .collect()
@@ -115,7 +116,7 @@ fn bench_first_frame_with_50_profiles_from_disk() {
         let mut app = App::new(Theme { color: true }, jiff::tz::TimeZone::UTC, (120, 40));
         app.update(Msg::Loaded(loaded), now());
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        terminal.draw(|f| view::render(&app, now(), f)).unwrap();
+        terminal.draw(|f| screen::render(&app, now(), f)).unwrap();
         times.push(start.elapsed());
         assert_eq!(app.roster.entries().len(), 50);
     }

@@ -12,10 +12,10 @@ use lcsauth::profile::{Flow, Profile};
 use lcsauth::region::Region;
 use lcsauth::token::Claims;
 
-use crate::tui::app::App;
-use crate::tui::msg::{Msg, Snapshot};
+use crate::tui::app::msg::{Msg, Snapshot};
+use crate::tui::app::state::App;
 use crate::tui::time::{earlier, later};
-use crate::tui::view::Theme;
+use crate::tui::view::theme::Theme;
 
 /// 2026-11-26 13:00:00 UTC: the fixed "now" of every test.
 pub fn now() -> Timestamp {
@@ -178,7 +178,7 @@ pub fn type_text(app: &mut App, text: &str) {
 pub fn screen_text(app: &App, at: Timestamp) -> String {
     let (w, h) = app.size;
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| crate::tui::view::render(app, at, f)).unwrap();
+    terminal.draw(|f| crate::tui::view::screen::render(app, at, f)).unwrap();
     terminal.backend().to_string()
 }
 

@@ -6,6 +6,7 @@ mod update_audiences;
 mod update_form;
 mod update_freshness;
 mod update_keys;
+mod update_layers;
 mod update_probe;
 mod update_reload;
 mod update_sign_in;

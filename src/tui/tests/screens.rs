@@ -12,13 +12,15 @@ use lcsauth::broker::LastError;
 use lcsauth::secret::Secret;
 
 use super::fixtures::{app_with, board_snapshot, ch, key, now, profile, snapshot, token, type_text};
-use crate::tui::app::App;
-use crate::tui::msg::Msg;
-use crate::tui::view::{self, Theme};
+use crate::tui::app::msg::Msg;
+use crate::tui::app::state::App;
+use crate::tui::keymap::{Keys, Layer};
+use crate::tui::view::screen;
+use crate::tui::view::theme::Theme;
 
 fn screen(app: &App) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::render(app, now(), f)).unwrap();
+    terminal.draw(|f| screen::render(app, now(), f)).unwrap();
     terminal
 }
 
@@ -58,13 +60,38 @@ fn detail_explains_an_aadsts_error_with_trace_and_correlation_ids() {
 }
 
 #[test]
-fn help_overlay_lists_every_board_key() {
+fn help_overlay_lists_the_keys_of_every_layer_at_80x24() {
     let mut app = app_with(board_snapshot(), 80, 24);
     app.update(ch('?'), now());
     let shown = text(&app);
-    for b in crate::tui::keymap::BOARD {
-        assert!(shown.contains(b.help), "help lacks {:?}", b.help);
+    for layer in Layer::ALL {
+        assert!(
+            shown.contains(layer.title()),
+            "help lacks the layer {layer:?}:\n{shown}"
+        );
+        match layer.keys() {
+            // The board and the form are listed row by row, the small layers by their hints.
+            keys @ (Keys::Board(_) | Keys::Form(_)) => {
+                for row in keys.rows() {
+                    assert!(
+                        shown.contains(row.help),
+                        "help lacks {:?} of {layer:?}:\n{shown}",
+                        row.help
+                    );
+                }
+            }
+            keys @ Keys::List(_) => {
+                for (k, w) in keys.hints() {
+                    let entry = format!("{k} {w}");
+                    assert!(shown.contains(&entry), "help lacks {entry:?} of {layer:?}:\n{shown}");
+                }
+            }
+        }
     }
+    assert!(
+        shown.contains("clipboard clears after 45s"),
+        "the settings note fits too:\n{shown}"
+    );
     insta::assert_snapshot!(screen(&app).backend());
 }
 
@@ -192,14 +219,14 @@ fn device_code_dialog_with_its_countdown_at_80x24() {
     let needs = Msg::Fetched {
         name: name.clone(),
         state: Box::default(),
-        outcome: Err(crate::tui::msg::Failed {
+        outcome: Err(crate::tui::app::msg::Failed {
             message: "profile 'northwind-dev' needs a sign-in".into(),
-            kind: crate::tui::msg::FailKind::SignIn,
+            kind: crate::tui::app::msg::FailKind::SignIn,
         }),
     };
     assert!(matches!(
         app.update(needs, now()),
-        Some(crate::tui::msg::Command::Fetch(_))
+        Some(crate::tui::app::msg::Command::Fetch(_))
     ));
     let info = lcsauth::broker::DeviceCodeInfo {
         user_code: "HXQ7-K2PM".into(),
@@ -217,7 +244,7 @@ fn device_code_dialog_with_its_countdown_at_80x24() {
     app.update(
         Msg::CodeCopied {
             name,
-            result: Ok(crate::tui::msg::CopyVia::Clipboard {
+            result: Ok(crate::tui::app::msg::CopyVia::Clipboard {
                 clear_after: Duration::ZERO,
             }),
         },
@@ -234,7 +261,7 @@ fn probe_verdict_in_the_detail_pane_at_100x30() {
     let mut app = app_with(snap, 100, 30);
     assert!(matches!(
         app.update(ch('p'), now()),
-        Some(crate::tui::msg::Command::Probe(_))
+        Some(crate::tui::app::msg::Command::Probe(_))
     ));
     let env = |name: &str, kind: &str| lcsauth::lcs::EnvironmentSummary {
         environment_name: Some(name.into()),
@@ -250,7 +277,7 @@ fn probe_verdict_in_the_detail_pane_at_100x30() {
         Msg::Probed {
             name: "contoso-prod".parse().unwrap(),
             project: "1234567".parse().unwrap(),
-            outcome: crate::tui::msg::ProbeOutcome::Verdict(verdict),
+            outcome: crate::tui::app::msg::ProbeOutcome::Verdict(verdict),
             state: None,
         },
         at,

@@ -8,9 +8,9 @@ use lcsauth::broker::Source;
 use lcsauth::secret::Secret;
 
 use super::fixtures::{app_with, board_snapshot, ch, ctrl, key, now, profile, snapshot, token, type_text};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose};
-use crate::tui::prompt::Prompt;
+use crate::tui::app::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose};
+use crate::tui::app::state::App;
+use crate::tui::prompt::state::Prompt;
 use crate::tui::time::later;
 
 fn board() -> App {

@@ -11,10 +11,9 @@ use lcsauth::audience::Audience;
 use lcsauth::broker::AudienceState;
 
 use super::fixtures::{app_with, ch, key, now, profile, snapshot, token};
-use crate::tui::app::App;
+use crate::tui::app::msg::{Command, FetchJob, Msg};
+use crate::tui::app::state::App;
 use crate::tui::autorefresh;
-use crate::tui::msg::{Command, FetchJob, Msg};
-use crate::tui::view;
 
 const DATAVERSE: &str = "dataverse:https://contoso.crm4.dynamics.com";
 
@@ -54,7 +53,9 @@ fn fetch(cmd: Option<Command>) -> FetchJob {
 
 fn screen_text(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::render(app, now(), f)).unwrap();
+    terminal
+        .draw(|f| crate::tui::view::screen::render(app, now(), f))
+        .unwrap();
     terminal.backend().to_string()
 }
 
@@ -68,9 +69,9 @@ fn c_copies_the_lcs_token_until_tab_chooses_another_audience() {
         Msg::Fetched {
             name: "contoso-prod".parse().unwrap(),
             state: Box::new(app.roster.selected().unwrap().state.clone()),
-            outcome: Err(crate::tui::msg::Failed {
+            outcome: Err(crate::tui::app::msg::Failed {
                 message: "x".into(),
-                kind: crate::tui::msg::FailKind::Transient,
+                kind: crate::tui::app::msg::FailKind::Transient,
             }),
         },
         now(),
@@ -145,7 +146,7 @@ fn the_tick_starts_the_background_refresh_of_the_due_audience() {
 
 #[test]
 fn the_edit_form_adds_an_audience_and_refuses_an_unknown_one_under_its_field() {
-    use crate::tui::form::FieldId;
+    use crate::tui::form::state::FieldId;
     let mut app = identity();
     app.update(ch('e'), now());
     let form = app.form.as_mut().unwrap();
@@ -190,9 +191,9 @@ fn a_step_up_refusal_of_r_starts_the_interactive_sign_in_that_answers_it() {
         Msg::Fetched {
             name: "contoso-prod".parse().unwrap(),
             state: Box::default(),
-            outcome: Err(crate::tui::msg::Failed {
+            outcome: Err(crate::tui::app::msg::Failed {
                 message: "interaction_required".into(),
-                kind: crate::tui::msg::FailKind::StepUp,
+                kind: crate::tui::app::msg::FailKind::StepUp,
             }),
         },
         now(),
@@ -218,16 +219,16 @@ fn a_client_secret_profile_without_its_secret_asks_for_it_like_a_password() {
         Msg::Fetched {
             name: "contoso-ci".parse().unwrap(),
             state: Box::default(),
-            outcome: Err(crate::tui::msg::Failed {
+            outcome: Err(crate::tui::app::msg::Failed {
                 message: "no client secret is stored".into(),
-                kind: crate::tui::msg::FailKind::SignIn,
+                kind: crate::tui::app::msg::FailKind::SignIn,
             }),
         },
         now(),
     );
     assert!(cmd.is_none());
     assert!(
-        matches!(app.prompt, Some(crate::tui::prompt::Prompt::SignIn { .. })),
+        matches!(app.prompt, Some(crate::tui::prompt::state::Prompt::SignIn { .. })),
         "{:?}",
         app.prompt
     );

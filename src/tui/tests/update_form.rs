@@ -4,12 +4,15 @@
 use crossterm::event::KeyCode;
 
 use lcsauth::profile::Flow;
+use lcsauth::profile::store::ConfigError;
 use lcsauth::region::Region;
 
 use super::fixtures::{app_with, board_snapshot, ch, key, now, snapshot, type_text};
-use crate::tui::app::App;
-use crate::tui::form::FieldId;
-use crate::tui::msg::{Command, Msg};
+use crate::tui::app::edit::{Edit, EditError};
+use crate::tui::app::msg::{Command, Msg};
+use crate::tui::app::notice::Level;
+use crate::tui::app::state::App;
+use crate::tui::form::state::FieldId;
 
 fn board() -> App {
     app_with(board_snapshot(), 100, 30)
@@ -95,9 +98,10 @@ fn a_valid_form_saves_with_the_typed_password_which_is_never_shown() {
     assert!(app.form.as_ref().unwrap().saving);
     app.update(
         Msg::Saved {
-            result: Ok("Added 'contoso-uat'.".into()),
-            select: Some("contoso-uat".parse().unwrap()),
-            warning: None,
+            result: Ok(Edit::Added {
+                name: "contoso-uat".parse().unwrap(),
+                sign_in: None,
+            }),
         },
         now(),
     );
@@ -126,9 +130,10 @@ fn a_save_that_fails_keeps_the_form_open_with_the_reason() {
     assert!(matches!(app.update(key(KeyCode::Enter), now()), Some(Command::Save(_))));
     app.update(
         Msg::Saved {
-            result: Err("cannot write profiles.toml: disk full".into()),
-            select: None,
-            warning: None,
+            result: Err(EditError::Config(ConfigError::Write {
+                path: "profiles.toml".into(),
+                source: std::io::Error::other("disk full"),
+            })),
         },
         now(),
     );
@@ -142,4 +147,59 @@ fn no_profiles_opens_onboarding_with_the_add_form() {
     let app = app_with(snapshot(Vec::new()), 80, 24);
     let form = app.form.as_ref().expect("the add form is open");
     assert!(form.onboarding && !form.is_edit());
+}
+
+#[test]
+fn the_worker_reports_edits_typed_and_the_board_says_them_as_before() {
+    let mut app = board();
+    let name: lcsauth::profile::ProfileName = "contoso-prod".parse().unwrap();
+    let say = |app: &mut App, result| {
+        app.update(Msg::Saved { result }, now());
+        let n = app.notice.clone().unwrap();
+        (n.level, n.text)
+    };
+    assert_eq!(
+        say(&mut app, Ok(Edit::DefaultSet(name.clone()))).1,
+        "'contoso-prod' is now the default profile."
+    );
+    assert_eq!(
+        say(&mut app, Ok(Edit::Deleted(name.clone()))).1,
+        "Deleted 'contoso-prod' and its secrets."
+    );
+    let effect = lcsauth::broker::change::Effect {
+        password_forgotten: true,
+        ..Default::default()
+    };
+    let signed_in = Ok(crate::tui::time::later(now(), std::time::Duration::from_secs(3599)));
+    let (level, text) = say(
+        &mut app,
+        Ok(Edit::Replaced {
+            name: name.clone(),
+            effect,
+            sign_in: Some(signed_in),
+        }),
+    );
+    assert_eq!(level, Level::Success);
+    assert_eq!(
+        text,
+        "Saved 'contoso-prod'. The remembered password was removed. Signed in (59m 59s left)."
+    );
+    let refused = lcsauth::broker::BrokerError::Unusable("Entra is unreachable".into());
+    let (level, text) = say(
+        &mut app,
+        Ok(Edit::Added {
+            name: name.clone(),
+            sign_in: Some(Err(refused)),
+        }),
+    );
+    assert_eq!(level, Level::Warning, "saved, but the sign-in failed");
+    assert_eq!(text, "Added 'contoso-prod'. The sign-in failed: Entra is unreachable");
+    assert_eq!(app.select_after_load.as_ref(), Some(&name));
+    let kept = EditError::SecretsKept {
+        name,
+        source: lcsauth::broker::BrokerError::Unusable("the keyring is locked".into()),
+    };
+    let (level, text) = say(&mut app, Err(kept));
+    assert_eq!(level, Level::Error);
+    assert_eq!(text, "the keyring is locked; the profile 'contoso-prod' was kept");
 }

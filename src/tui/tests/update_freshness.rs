@@ -7,8 +7,8 @@ use std::time::Duration;
 use lcsauth::broker::{ProfileState, Source};
 
 use super::fixtures::{app_with, now, profile, screen_text, snapshot, token};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, Got, Msg};
+use crate::tui::app::msg::{Command, Got, Msg};
+use crate::tui::app::state::App;
 use crate::tui::time::later;
 
 const MINUTE: Duration = Duration::from_secs(60);

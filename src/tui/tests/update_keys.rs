@@ -3,8 +3,8 @@
 //! asking for a password bound to be refused; a signed-in user other than the profile's is named.
 
 use super::fixtures::{app_with, board_snapshot, ch, detail_text, mfa_refused, now};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, FailKind, Failed, Msg};
+use crate::tui::app::msg::{Command, FailKind, Failed, Msg};
+use crate::tui::app::state::App;
 use crate::tui::view::detail::in_keys;
 
 /// The board on fabrikam-ops, a password profile refused with AADSTS50076.

@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use lcsauth::lcs::{EnvironmentSummary, Verdict};
+use lcsauth::broker::BrokerError;
+use lcsauth::lcs::{EnvironmentSummary, ProbeError, Verdict};
 
 use super::fixtures::{app_with, board_snapshot, ch, detail_text, now, screen_text, token};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, Msg, ProbeJob, ProbeOutcome};
+use crate::tui::app::msg::{Command, Msg, ProbeJob, ProbeOutcome};
+use crate::tui::app::state::App;
 use crate::tui::time::later;
 
 /// The board with project 1234567 on contoso-prod (selected).
@@ -140,9 +141,11 @@ fn a_cooldown_keeps_the_last_verdict_and_says_how_long_to_wait() {
         "the last verdict stays while asking"
     );
     app.update(
-        probed(ProbeOutcome::Cooldown(
-            "project 1234567 was probed 3s ago; LCS allows six calls a minute: wait 7s".into(),
-        )),
+        probed(ProbeOutcome::Cooldown(ProbeError::Cooldown {
+            project: "1234567".into(),
+            ago: 3,
+            wait: 7,
+        })),
         now(),
     );
     assert!(app.notice.as_ref().unwrap().text.contains("wait 7s"));
@@ -156,9 +159,11 @@ fn a_probe_without_a_token_says_so_and_one_that_fetched_a_token_updates_the_row(
     let mut app = board();
     probe(app.update(ch('p'), now()));
     app.update(
-        probed(ProbeOutcome::Failed(
-            "there is no token to probe with: press r to sign in first".into(),
-        )),
+        probed(ProbeOutcome::NoToken(BrokerError::SignInNeeded {
+            profile: "contoso-prod".into(),
+            reason: "there is no refresh token".into(),
+            command: "lcsauth login contoso-prod".into(),
+        })),
         now(),
     );
     let shown = detail_text(&app, now());

@@ -10,14 +10,15 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use lcsauth::broker::{Broker, NetSettings};
 use lcsauth::paths::ConfigDir;
-use lcsauth::profile::store::ProfileStore;
+use lcsauth::profile::store::{ConfigError, ProfileStore};
 use lcsauth::profile::{Flow, Profile};
 use lcsauth::secret::memory::MemoryStore;
 
 use super::fixtures::{app_with, board_snapshot, ch, key, now, profile, screen_text};
-use crate::tui::clipboard_keeper::ClipboardKeeper;
-use crate::tui::msg::{Command, Msg, SaveJob};
-use crate::tui::worker::Worker;
+use crate::tui::app::edit::{Edit, EditError};
+use crate::tui::app::msg::{Command, Msg, SaveJob};
+use crate::tui::shell::clipboard_keeper::ClipboardKeeper;
+use crate::tui::shell::worker::Worker;
 
 #[test]
 fn a_change_on_disk_reloads_once_more_if_a_reading_is_in_flight_and_keeps_the_selection() {
@@ -71,9 +72,7 @@ fn an_open_edit_form_says_at_once_that_its_profile_changed_or_vanished_on_disk()
     assert!(matches!(app.update(key(KeyCode::Enter), now()), Some(Command::Save(_))));
     app.update(
         Msg::Saved {
-            result: Err("'contoso-prod' was deleted from profiles.toml (by another lcsauth or an editor) since you opened it; nothing was saved".into()),
-            select: None,
-            warning: None,
+            result: Err(EditError::Config(ConfigError::Rejected("'contoso-prod' was deleted from profiles.toml (by another lcsauth or an editor) since you opened it; nothing was saved".into()))),
         },
         now(),
     );
@@ -121,7 +120,7 @@ impl TwoBoards {
     }
 
     /// Saves `edited` over `original` through the worker; returns what it answered.
-    async fn save(&mut self, original: Profile, edited: Profile) -> Result<String, String> {
+    async fn save(&mut self, original: Profile, edited: Profile) -> Result<Edit, EditError> {
         self.worker.run(Command::Save(SaveJob {
             original: Some(original),
             profile: edited,
@@ -154,7 +153,7 @@ async fn a_save_over_a_profile_another_board_changed_or_deleted_is_refused_and_t
         region: lcsauth::region::Region::Fr,
         ..opened.clone()
     };
-    let err = boards.save(opened, mine.clone()).await.unwrap_err();
+    let err = boards.save(opened, mine.clone()).await.unwrap_err().to_string();
     assert!(err.contains("was changed in profiles.toml"), "{err}");
     let on_disk = boards.theirs.load().unwrap().find("a").unwrap().clone();
     assert_eq!(on_disk.username.as_deref(), Some("theirs@contoso.onmicrosoft.com"));
@@ -171,7 +170,10 @@ async fn a_save_over_a_profile_another_board_changed_or_deleted_is_refused_and_t
         ..current.clone()
     };
     let ok = boards.save(current, edited).await.unwrap();
-    assert!(ok.contains("Saved 'a'"), "{ok}");
+    assert!(
+        matches!(&ok, Edit::Replaced { name, .. } if name.as_str() == "a"),
+        "{ok:?}"
+    );
     assert_eq!(
         boards.theirs.load().unwrap().find("a").unwrap().region,
         lcsauth::region::Region::Fr
@@ -180,7 +182,7 @@ async fn a_save_over_a_profile_another_board_changed_or_deleted_is_refused_and_t
     // Deleted by the other board: refused, and not brought back.
     let opened = boards.loaded();
     boards.theirs.update(|c| c.remove("a").map(drop)).unwrap();
-    let err = boards.save(opened.clone(), opened).await.unwrap_err();
+    let err = boards.save(opened.clone(), opened).await.unwrap_err().to_string();
     assert!(err.contains("was deleted"), "{err}");
     assert!(boards.theirs.load().unwrap().find("a").is_none());
     boards.keeper.finish(Duration::from_secs(1));
@@ -210,7 +212,7 @@ async fn i_refuses_to_switch_the_flow_of_a_profile_another_board_changed() {
         .await
         .unwrap();
     match msg {
-        Some(Msg::FlowSwitched { result: Err(e), .. }) => assert!(e.contains("was changed"), "{e}"),
+        Some(Msg::FlowSwitched { result: Err(e), .. }) => assert!(e.to_string().contains("was changed"), "{e}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
     let on_disk = boards.theirs.load().unwrap().find("a").unwrap().clone();

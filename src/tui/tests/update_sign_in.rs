@@ -10,9 +10,9 @@ use lcsauth::profile::Flow;
 use lcsauth::secret::Secret;
 
 use super::fixtures::{app_with, board_snapshot, ch, dialog_text, key, now, screen_text, token};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose};
-use crate::tui::sign_in::Stage;
+use crate::tui::app::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose};
+use crate::tui::app::state::App;
+use crate::tui::sign_in::dialog::Stage;
 use crate::tui::time::later;
 
 fn board() -> App {

@@ -1,11 +1,13 @@
 //! `i`: a password profile that Entra refused for MFA or Conditional Access is switched to the
 //! interactive flow that suits the session, then signed in. Offered only where it applies.
 
+use lcsauth::profile::store::ConfigError;
 use lcsauth::profile::{Flow, Profile};
 
 use super::fixtures::{app_with, board_snapshot, ch, hint_line, mfa_refused, now, screen_text};
-use crate::tui::app::App;
-use crate::tui::msg::{Command, FetchJob, Msg};
+use crate::tui::app::edit::EditError;
+use crate::tui::app::msg::{Command, FetchJob, Msg};
+use crate::tui::app::state::App;
 
 fn board() -> App {
     app_with(board_snapshot(), 100, 30)
@@ -99,10 +101,10 @@ fn a_refused_switch_of_flow_says_why_and_starts_nothing() {
     let cmd = app.update(
         Msg::FlowSwitched {
             name: "fabrikam-ops".parse().unwrap(),
-            result: Err(
+            result: Err(EditError::Config(ConfigError::Rejected(
                 "'fabrikam-ops' was changed in profiles.toml (by another lcsauth or an editor) since you opened it"
                     .into(),
-            ),
+            ))),
         },
         now(),
     );

@@ -9,8 +9,8 @@ use lcsauth::token::TokenState;
 
 use super::text::bar;
 use super::theme::{Badge, Theme};
-use crate::tui::app::App;
-use crate::tui::roster::Entry;
+use crate::tui::app::state::App;
+use crate::tui::roster::list::Entry;
 use crate::tui::time::{between, countdown};
 
 const BAR_WIDTH: usize = 10;

@@ -12,8 +12,8 @@ use lcsauth::token::TokenState;
 
 use super::text::{bar, fit};
 use super::theme::Badge;
-use crate::tui::app::App;
-use crate::tui::roster::Entry;
+use crate::tui::app::state::App;
+use crate::tui::roster::list::Entry;
 use crate::tui::time::between;
 use lcsauth::profile::duration_text::human;
 

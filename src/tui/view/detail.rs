@@ -15,11 +15,11 @@ use lcsauth::token::Claims;
 
 use super::audiences;
 use super::board::badge;
-use super::probe;
 use super::text::labelled;
 use super::theme::Theme;
-use crate::tui::app::App;
-use crate::tui::roster::Entry;
+use crate::tui::app::state::App;
+use crate::tui::probe::view as probe_view;
+use crate::tui::roster::list::Entry;
 use crate::tui::time::{age, between, claim_time, countdown, local_and_utc};
 
 /// Lines of the detail pane for `e`, wrapped to `width`.
@@ -95,7 +95,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
     }
     audiences::lines(&mut add, app, entry, now, theme);
     if let Some(view) = &entry.probe {
-        probe::lines(&mut add, view, now, theme);
+        probe_view::lines(&mut add, view, now, theme);
     }
     if let Some(err) = &entry.state.last_error {
         let offer = app.interactive_offer(entry);

@@ -1,4 +1,4 @@
-//! The `?` overlay, printed from the keymap tables that handle the keys.
+//! The `?` overlay: the keys of every layer, printed from the keymap tables that handle them.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,43 +8,67 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::layout::centered;
 use super::text::wrap;
 use super::theme::Theme;
-use crate::tui::app::App;
-use crate::tui::keymap::{self, Binding};
+use crate::tui::app::state::App;
+use crate::tui::keymap::{Keys, Layer, Row};
 use crate::tui::time::age;
 
 const KEY_WIDTH: usize = 9;
 const COLUMN: usize = KEY_WIDTH + 30;
+/// Width of a small layer's name before its keys.
+const TITLE_WIDTH: usize = 10;
 
-fn cell<A>(b: &Binding<A>, t: Theme) -> Vec<Span<'static>> {
+fn cell(row: Row, t: Theme) -> Vec<Span<'static>> {
     vec![
-        Span::styled(format!("{:<KEY_WIDTH$}", b.label), t.key()),
-        Span::raw(format!("{:<w$}", b.help, w = COLUMN - KEY_WIDTH)),
+        Span::styled(format!("{:<KEY_WIDTH$}", row.label), t.key()),
+        Span::raw(format!("{:<w$}", row.help, w = COLUMN - KEY_WIDTH)),
     ]
 }
 
 /// A table in two columns, top to bottom then left to right.
-fn section<A>(title: &str, table: &[Binding<A>], t: Theme, out: &mut Vec<Line<'static>>) {
+fn section(title: &str, rows: &[Row], t: Theme, out: &mut Vec<Line<'static>>) {
     out.push(Line::from(Span::styled(title.to_string(), t.strong())));
-    let half = table.len().div_ceil(2);
+    let half = rows.len().div_ceil(2);
     for i in 0..half {
-        let mut spans = cell(&table[i], t);
-        if let Some(right) = table.get(i + half) {
-            spans.extend(cell(right, t));
+        let mut spans = cell(rows[i], t);
+        if let Some(right) = rows.get(i + half) {
+            spans.extend(cell(*right, t));
         }
         out.push(Line::from(spans));
     }
 }
 
+/// A small layer in one column: its name, then its keys as the hint line shows them.
+fn compact(title: &str, hints: &[(&'static str, &'static str)], t: Theme) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled(format!("{title:<TITLE_WIDTH$}"), t.strong())];
+    let mut used = TITLE_WIDTH.max(title.chars().count());
+    for (k, w) in hints {
+        let word = format!(" {w}  ");
+        used += k.chars().count() + word.chars().count();
+        spans.push(Span::styled(*k, t.key()));
+        spans.push(Span::raw(word));
+    }
+    spans.push(Span::raw(" ".repeat(COLUMN.saturating_sub(used))));
+    spans
+}
+
+/// Every layer's keys, the board first, then what opens over it (`Layer::ALL` from the
+/// bottom): the board and the form as tables, the small layers two to a line.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = app.theme;
     let s = &app.roster.settings;
     let mut out = Vec::new();
-    section("Board", keymap::BOARD, t, &mut out);
-    out.push(Line::raw(""));
-    section("Add and edit form", keymap::FORM, t, &mut out);
-    out.push(Line::raw(""));
+    let mut small = Vec::new();
+    for layer in Layer::ALL.into_iter().rev() {
+        match layer.keys() {
+            keys @ (Keys::Board(_) | Keys::Form(_)) => section(layer.title(), &keys.rows(), t, &mut out),
+            keys @ Keys::List(_) => small.push(compact(layer.title(), &keys.hints(), t)),
+        }
+    }
+    for pair in small.chunks(2) {
+        out.push(Line::from(pair.concat()));
+    }
     let note = format!(
-        "c and r hand out a token valid at least {} (min_valid); the clipboard is cleared after {} if it still holds it.",
+        "c and r: at least {} left; the clipboard clears after {} if unchanged.",
         age(s.min_valid),
         age(s.clear_after)
     );

@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::form;
 use super::text::wrap;
-use crate::tui::app::App;
+use crate::tui::app::state::App;
+use crate::tui::form::view as form_view;
 
 /// The steps an Entra admin takes once per tenant ("Database movement API - Authentication").
 pub const STEPS: [&str; 4] = [
@@ -61,7 +61,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .title(Line::from(Span::styled(" Welcome to lcsauth ", t.title())));
     frame.render_widget(Paragraph::new(steps).block(block), top);
     match &app.form {
-        Some(f) if f.onboarding => form::render_in(f, t, frame, rest),
+        Some(f) if f.onboarding => form_view::render_in(f, t, frame, rest),
         _ => frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::raw(" Press "),

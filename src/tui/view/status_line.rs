@@ -1,5 +1,5 @@
 //! The two bottom lines: the status line (notices, the clipboard countdown, the filter being
-//! typed) and the hint line of the keys that work right now, from the keymap of the top layer.
+//! typed) and the hint line of the keys that work right now, from the table of the top layer.
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::tui::app::App;
-use crate::tui::keymap;
-use crate::tui::notice::Level;
+use crate::tui::app::notice::Level;
+use crate::tui::app::state::App;
+use crate::tui::keymap::{Action, Keys};
 use crate::tui::time::{between, countdown};
 
 pub fn render_status(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
@@ -48,32 +48,18 @@ pub fn render_status(app: &App, now: Timestamp, frame: &mut Frame, area: Rect) {
 
 /// `(keys, word)` pairs of the layer that takes keys now.
 fn current_hints(app: &App) -> Vec<(&'static str, &'static str)> {
-    if app.help {
-        return keymap::hints(keymap::HELP).collect();
+    match app.top_layer().keys() {
+        // `i` is offered only where it applies.
+        Keys::Board(table) => {
+            let offered = app.switch_flow_offer().is_some();
+            table
+                .iter()
+                .filter(|b| offered || b.action != Action::SwitchFlow)
+                .filter_map(|b| b.hint)
+                .collect()
+        }
+        keys => keys.hints(),
     }
-    if app.sign_in.is_some() {
-        return keymap::hints(keymap::SIGN_IN_WAIT).collect();
-    }
-    if let Some(p) = &app.prompt {
-        return keymap::hints(p.keys()).collect();
-    }
-    if let Some(f) = &app.form {
-        return if f.picker.is_some() {
-            keymap::hints(keymap::LIST).collect()
-        } else {
-            keymap::hints(keymap::FORM).collect()
-        };
-    }
-    if app.filter_input.is_some() {
-        return keymap::hints(keymap::FILTER).collect();
-    }
-    // `i` is offered only where it applies.
-    let offered = app.switch_flow_offer().is_some();
-    keymap::BOARD
-        .iter()
-        .filter(|b| offered || b.action != keymap::Action::SwitchFlow)
-        .filter_map(|b| b.hint)
-        .collect()
 }
 
 /// As many hints as fit, in order, always keeping the last two (help and quit on the board).

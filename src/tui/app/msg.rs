@@ -1,0 +1,266 @@
+//! What happened (messages into `App::update`) and what to do about it (commands out of it).
+//!
+//! Every slow operation is a pair: `update` returns a `Command`, the loop runs it off the UI
+//! thread, and its result comes back as a `Msg`.
+
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+use jiff::Timestamp;
+
+use lcsauth::broker::{BrokerError, DeviceCodeInfo, ProfileState, Source};
+use lcsauth::clipboard::ClipboardError;
+use lcsauth::lcs::{ProbeError, Verdict};
+use lcsauth::profile::store::{Config, ConfigError};
+use lcsauth::profile::{Flow, Profile, ProfileName, ProjectId};
+use lcsauth::secret::{Secret, StoreError};
+
+use super::edit::{Edit, EditError};
+
+/// Something that happened: input, time passing, or the end of a side effect.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The terminal changed size.
+    Resize { width: u16, height: u16 },
+    /// A second passed: countdowns move and due auto-refreshes start.
+    Tick,
+    /// The profiles and their token metadata were read.
+    Loaded(Result<Snapshot, ConfigError>),
+    /// A token request for a profile ended; `state` is its metadata afterwards.
+    Fetched {
+        name: ProfileName,
+        state: Box<ProfileState>,
+        outcome: Result<Got, Failed>,
+    },
+    /// A copied token reached the clipboard, or has to go through the terminal.
+    Copied {
+        name: ProfileName,
+        result: Result<CopyVia, ClipboardError>,
+    },
+    /// The clipboard's clear-after deadline passed; `cleared` is false when the user had
+    /// copied something else meanwhile (and it was left alone).
+    ClipboardSettled { cleared: bool },
+    /// The cached access token of a profile, read for the reveal.
+    Revealed {
+        name: ProfileName,
+        token: Result<Option<Secret>, StoreError>,
+    },
+    /// A change to `profiles.toml` ended.
+    Saved { result: Result<Edit, EditError> },
+    /// An interactive sign-in got its device code from Entra; polling has started.
+    DeviceCode { name: ProfileName, info: DeviceCodeInfo },
+    /// A browser sign-in has its URL; `opened` says whether a browser was started.
+    BrowserOpened {
+        name: ProfileName,
+        url: String,
+        opened: bool,
+    },
+    /// The device code (or the sign-in URL) reached the clipboard, or has to go through the
+    /// terminal.
+    CodeCopied {
+        name: ProfileName,
+        result: Result<CopyVia, ClipboardError>,
+    },
+    /// `i` changed the profile's flow in `profiles.toml` (`Ok` holds the profile as saved).
+    FlowSwitched {
+        name: ProfileName,
+        result: Result<Profile, EditError>,
+    },
+    /// An LCS probe ended; `state` is the profile's token metadata afterwards (the probe may
+    /// have fetched a token).
+    Probed {
+        name: ProfileName,
+        project: ProjectId,
+        outcome: ProbeOutcome,
+        state: Option<Box<ProfileState>>,
+    },
+    /// `profiles.toml` or a token state file changed on disk (another lcsauth, an editor).
+    ProfilesChanged,
+    /// The process was asked to end (SIGTERM, SIGHUP).
+    Terminate,
+}
+
+/// What a probe found, or why it found nothing.
+#[derive(Debug)]
+pub enum ProbeOutcome {
+    /// LCS answered.
+    Verdict(Verdict),
+    /// Not sent: the project was probed less than ten seconds ago (LCS allows six a minute).
+    Cooldown(ProbeError),
+    /// Not sent: there is no token to probe with.
+    NoToken(BrokerError),
+    /// No answer: LCS could not be reached.
+    Unreachable(ProbeError),
+    /// The cooldown slot could not be claimed: its task ended early.
+    Interrupted(tokio::task::JoinError),
+}
+
+/// `profiles.toml` and the token metadata of each profile, in the same order.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub config: Config,
+    pub states: Vec<ProfileState>,
+}
+
+/// A token was handed out (the token itself stays in the worker or goes to the clipboard).
+#[derive(Debug)]
+pub struct Got {
+    pub expires_at: Timestamp,
+    pub source: Source,
+    pub warnings: Vec<String>,
+}
+
+/// Why a token request failed, in one line, and what kind of failure it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    pub message: String,
+    pub kind: FailKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailKind {
+    /// No refresh token and no remembered password: someone must sign in.
+    SignIn,
+    /// Entra said no; repeating the same request will not help.
+    Refused,
+    /// Network, keyring or file trouble; trying later may work.
+    Transient,
+    /// Entra sent a claims challenge: a step-up the tenant demands, answered by an interactive
+    /// sign-in that passes the claims.
+    StepUp,
+}
+
+impl From<&BrokerError> for Failed {
+    fn from(e: &BrokerError) -> Self {
+        let kind = match e {
+            BrokerError::SignInNeeded { .. } => FailKind::SignIn,
+            BrokerError::Entra(err) if err.refusal().is_some_and(lcsauth::entra::Refusal::is_claims_challenge) => {
+                FailKind::StepUp
+            }
+            BrokerError::Entra(err) if err.refusal().is_some() => FailKind::Refused,
+            _ => FailKind::Transient,
+        };
+        // The board's way out is a key, not the command line's `lcsauth login`.
+        let message = match e {
+            BrokerError::SignInNeeded { profile, reason, .. } => {
+                format!("profile '{profile}' needs a sign-in: {reason}; select it and press r to sign in")
+            }
+            other => other.to_string(),
+        };
+        Self { message, kind }
+    }
+}
+
+/// Where a copied token went.
+#[derive(Debug)]
+pub enum CopyVia {
+    /// The system clipboard, cleared after `clear_after` if it still holds the token.
+    Clipboard { clear_after: Duration },
+    /// No display: the terminal must be asked to set its clipboard (OSC 52).
+    Terminal { text: Secret, reason: String },
+}
+
+/// Why a token is being fetched; decides what happens when it arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `r`: a fresh token now.
+    Refresh,
+    /// `c`: a fresh token, then the clipboard.
+    Copy,
+    /// Before it falls under `min_valid`, in the background.
+    Auto,
+    /// A sign-in with a password typed now.
+    SignIn,
+}
+
+/// A token request to run.
+#[derive(Debug)]
+pub struct FetchJob {
+    pub profile: Profile,
+    pub min_valid: Duration,
+    /// Ignore the cached access token.
+    pub force: bool,
+    /// Sign in with the profile's own flow (skips the refresh token).
+    pub sign_in: bool,
+    pub password: Option<Secret>,
+    /// Copy the token afterwards, clearing the clipboard after this long.
+    pub copy: Option<Duration>,
+    /// The audience of the identity the token is for.
+    pub audience: lcsauth::audience::Audience,
+}
+
+/// A profile to add (no `original`) or to replace.
+#[derive(Debug)]
+pub struct SaveJob {
+    pub original: Option<Profile>,
+    pub profile: Profile,
+    /// Typed in the form: sign in right after saving.
+    pub password: Option<Secret>,
+}
+
+/// One read-only LCS call with a fresh token.
+#[derive(Debug)]
+pub struct ProbeJob {
+    pub profile: Profile,
+    pub project: ProjectId,
+    pub timeout: Duration,
+}
+
+/// A side effect for the loop to run; its result comes back as a `Msg`.
+#[derive(Debug)]
+pub enum Command {
+    /// Read `profiles.toml` and every state file again.
+    Load,
+    Fetch(FetchJob),
+    /// Read the cached access token to show it.
+    Reveal(Profile),
+    /// Make the profile the default in `profiles.toml`.
+    SetDefault(ProfileName),
+    Save(SaveJob),
+    /// Remove the profile and its secrets.
+    Delete(ProfileName),
+    /// Stop an interactive sign-in: its task is dropped, nothing is stored.
+    CancelSignIn(ProfileName),
+    /// Put a device code or sign-in URL on the clipboard. Neither signs anyone in on its own,
+    /// so it is not cleared afterwards.
+    CopyCode {
+        name: ProfileName,
+        text: String,
+    },
+    /// Set the flow of `original` in `profiles.toml`, refusing if it changed on disk meanwhile.
+    SwitchFlow {
+        original: Profile,
+        flow: Flow,
+    },
+    Probe(ProbeJob),
+    /// Write an OSC 52 clipboard request to the terminal (done by the loop, between frames).
+    Osc52(Secret),
+    /// Leave: restore the terminal and exit.
+    Quit,
+}
+
+#[cfg(test)]
+mod failed_tests {
+    use super::*;
+
+    #[test]
+    fn a_held_back_password_tells_the_board_user_which_key_signs_in() {
+        let e = BrokerError::SignInNeeded {
+            profile: "contoso-prod".into(),
+            reason: "Entra refused its password at 2026-01-05 10:00:00 UTC (AADSTS50126, wrong password); \
+                     the remembered password is not sent again until a sign-in succeeds"
+                .into(),
+            command: "lcsauth login contoso-prod --password-stdin".into(),
+        };
+        let f = Failed::from(&e);
+        assert_eq!(f.kind, FailKind::SignIn);
+        assert!(
+            f.message.contains("AADSTS50126") && f.message.ends_with("press r to sign in"),
+            "{}",
+            f.message
+        );
+        assert!(!f.message.contains("lcsauth login"), "{}", f.message);
+    }
+}
