@@ -263,15 +263,7 @@ impl App {
                 then_copy,
             } => {
                 let name = profile.name.clone();
-                let entry = self.roster.get_mut(name.as_str())?;
-                if entry.busy.is_some() {
-                    self.say(Level::Info, format!("A request for '{name}' is already running."), now);
-                    return None;
-                }
-                entry.busy = Some(Busy {
-                    purpose: Purpose::SignIn,
-                    copy_after: false,
-                });
+                self.claim_sign_in(&name, now)?;
                 let mut job = self.user_job(profile, Purpose::SignIn);
                 job.password = password.take();
                 job.copy = then_copy.then_some(self.roster.settings.clear_after);

@@ -297,6 +297,20 @@ impl App {
     }
 
     /// A fetch started by the user for `purpose`.
+    /// Marks `name` busy with a sign-in; `None` (and a notice) when a request already runs for it.
+    pub(crate) fn claim_sign_in(&mut self, name: &ProfileName, now: Timestamp) -> Option<()> {
+        let entry = self.roster.get_mut(name.as_str())?;
+        if entry.busy.is_some() {
+            self.say(Level::Info, format!("A request for '{name}' is already running."), now);
+            return None;
+        }
+        entry.busy = Some(Busy {
+            purpose: Purpose::SignIn,
+            copy_after: false,
+        });
+        Some(())
+    }
+
     pub(crate) fn user_job(&self, profile: Profile, purpose: Purpose) -> FetchJob {
         let s = &self.roster.settings;
         match purpose {

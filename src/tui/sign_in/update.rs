@@ -13,7 +13,7 @@ use crate::tui::app::edit::EditError;
 use crate::tui::app::msg::{Command, CopyVia, Purpose};
 use crate::tui::app::notice::Level;
 use crate::tui::app::state::App;
-use crate::tui::roster::list::{Busy, Entry};
+use crate::tui::roster::list::Entry;
 
 impl App {
     /// Starts an interactive sign-in of `profile` with its dialog; `then_copy` copies the token
@@ -28,15 +28,7 @@ impl App {
             self.say(Level::Info, text, now);
             return None;
         }
-        let entry = self.roster.get_mut(name.as_str())?;
-        if entry.busy.is_some() {
-            self.say(Level::Info, format!("A request for '{name}' is already running."), now);
-            return None;
-        }
-        entry.busy = Some(Busy {
-            purpose: Purpose::SignIn,
-            copy_after: false,
-        });
+        self.claim_sign_in(&name, now)?;
         self.sign_in = Some(SignInDialog {
             profile: name,
             flow: profile.flow,
