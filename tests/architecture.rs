@@ -1,7 +1,6 @@
 //! The import map of `src/`, as a test: which module file names which, and the plan it must keep.
 //!
-//! - no circle among the files of any folder's subtree (and of `src/` as a whole), except in the
-//!   folders still listed in [`NOT_YET_CIRCLE_FREE`];
+//! - no circle among the files of any folder's subtree, nor of `src/` as a whole;
 //! - the board names nothing of the command line, the shared front names neither front end, and
 //!   the library names none of the three.
 //!
@@ -21,16 +20,6 @@ use std::path::Path;
 
 use graph::{Edges, arrows_between, every_circle, folder_map, within};
 use imports::{Crate, ImportMap, Sources, import_map};
-
-/// Folders whose subtree is not circle-free yet: the circle check leaves their files out (they
-/// stay on the map and under the arrow rules). Take a folder off this list once it is clean.
-const NOT_YET_CIRCLE_FREE: &[&str] = &[
-    // `diagnose/mod.rs` ↔ `fallback.rs` and `diagnose/table/mod.rs` ↔ `account.rs`: the folders'
-    // `mod.rs` both re-export their children and define what the children use.
-    "src/diagnose",
-    // `args.rs` ↔ `complete.rs`: clap's completers name the command, which names the completers.
-    "src/cli",
-];
 
 /// The fronts, which the library must never name.
 const FRONTS: &[&str] = &["cli", "front", "tui"];
@@ -71,12 +60,6 @@ fn src_map() -> ImportMap {
     import_map(&sources()).unwrap_or_else(|e| panic!("the import map of src/ cannot be built: {e}"))
 }
 
-fn unchecked(file: &str) -> bool {
-    NOT_YET_CIRCLE_FREE
-        .iter()
-        .any(|f| within(file, f.trim_start_matches("src/")))
-}
-
 /// Every folder that holds a module file, and `""` for `src/` itself.
 fn folders(map: &ImportMap) -> Vec<String> {
     let mut out = vec![String::new()];
@@ -107,7 +90,7 @@ fn no_folder_of_src_has_an_import_circle() {
     let map = src_map();
     let mut circles = Vec::new();
     for folder in folders(&map) {
-        let checked = |f: &str| within(f, &folder) && !unchecked(f);
+        let checked = |f: &str| within(f, &folder);
         if !map.files.keys().any(|f| checked(f)) {
             continue;
         }

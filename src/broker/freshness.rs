@@ -13,7 +13,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::state::TokenMeta;
-use crate::profile::duration_text::human;
+use crate::time::duration::text as human;
 use crate::token::{self, TokenState};
 
 /// The most a background refresh is moved earlier by the jitter.

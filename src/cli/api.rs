@@ -7,8 +7,6 @@ use std::io::{IsTerminal, Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clap::Args;
-use clap_complete::engine::ArgValueCandidates;
 use tokio::sync::watch;
 
 use lcsauth::api::mask::mask_sas;
@@ -16,67 +14,13 @@ use lcsauth::api::request::{self, Placeholders};
 use lcsauth::api::verdict::{self, Verdict, judge};
 use lcsauth::api::wait::{self, Operation, PollAnswer, PollError, Progress, WaitEnd, WaitIo, WaitSettings};
 use lcsauth::api::{ApiRequest, BODY_LIMIT, Method, Target, target, visible, visible_line};
-use lcsauth::profile::{Profile, duration_text};
+use lcsauth::profile::Profile;
+use lcsauth::time::duration;
 
-use super::{complete, human_duration, token_cmd};
+use super::args::ApiArgs;
+use super::token_cmd;
 use crate::front::failure::{Exit, Failure};
 use crate::front::{Ctx, runtime};
-
-#[derive(Debug, Args)]
-pub struct ApiArgs {
-    /// [NAME] PATH: an optional profile, then a path such as
-    /// /databasemovement/v1/databases/project/{projectId} or an https:// URL on the profile's API host
-    #[arg(required = true, num_args = 1..=2, value_names = ["NAME|PATH", "PATH"], add = ArgValueCandidates::new(complete::profile_names))]
-    pub args: Vec<String>,
-    /// The HTTP method (default: GET, or POST when -f or --input gives a body)
-    #[arg(short = 'X', long = "method", value_name = "METHOD")]
-    pub method: Option<Method>,
-    /// The API: lcs (the profile's LCS region) or powerplatform (default: the one the profile's scope names)
-    #[arg(long, value_name = "AUDIENCE")]
-    pub audience: Option<String>,
-    /// A field: a query parameter for GET, a JSON body member otherwise (repeatable)
-    #[arg(short = 'f', long = "field", value_name = "KEY=VALUE")]
-    pub fields: Vec<String>,
-    /// The request body from a file, or - for standard input
-    #[arg(long, value_name = "FILE")]
-    pub input: Option<String>,
-    /// Print the status line and the response headers before the body
-    #[arg(short = 'i', long)]
-    pub include: bool,
-    /// Print no body
-    #[arg(long)]
-    pub silent: bool,
-    /// Wait for the operation the call starts (or whose status it reads) to end
-    #[arg(long)]
-    pub wait: bool,
-    /// Between polls when the API names no Retry-After, e.g. 30s (default 30s)
-    #[arg(long, value_parser = duration_text::parse, value_name = "DURATION")]
-    pub interval: Option<Duration>,
-    /// Each request's token must stay valid at least this long (default: the min_valid setting)
-    #[arg(long, value_parser = duration_text::parse, value_name = "DURATION")]
-    pub min_valid: Option<Duration>,
-    /// Change something without asking (needed without a terminal)
-    #[arg(long)]
-    pub yes: bool,
-    /// Print the request (without the token) and send nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Show SAS signatures (sig=) on a terminal too
-    #[arg(long)]
-    pub show_secrets: bool,
-}
-
-/// The examples `lcsauth api --help` shows.
-pub const EXAMPLES: &str = "Examples:
-  lcsauth api prod /databasemovement/v1/databases/project/{projectId}
-  lcsauth api prod -X POST /databasemovement/v1/refresh/project/{projectId}/source/SRC/target/{environmentId} --wait
-  lcsauth api prod -X POST /databasemovement/v1/export/project/{projectId}/environment/{environmentId}/backupName/nightly
-  lcsauth api prod /databasemovement/v1/fetchstatus/project/{projectId}/environment/{environmentId}/operationactivity/ID --wait
-  lcsauth api pp -X POST /environmentmanagement/environments/TARGET/copy --input copy.json --wait
-
-Methods other than GET and HEAD on Database Movement, environment and environment-management
-paths ask first on a terminal and need --yes otherwise. SAS signatures (sig=) are masked on a
-terminal unless --show-secrets. Ctrl-C during --wait stops waiting, not the operation.";
 
 /// How long 429s are waited out in all before giving up.
 const THROTTLE_BUDGET: Duration = Duration::from_secs(120);
@@ -335,14 +279,14 @@ impl Caller<'_> {
                     Exit::Unavailable,
                     format!(
                         "throttled (429): waited {} in all; the API asks for {} more: try again later",
-                        human_duration(waited),
-                        human_duration(pause)
+                        duration::text(waited),
+                        duration::text(pause)
                     ),
                 ));
             }
             eprintln!(
                 "throttled (429): waiting {} as the API asks (Retry-After)",
-                human_duration(pause)
+                duration::text(pause)
             );
             if !self.sleep(pause) {
                 return Err(Failure::new(Exit::Failure, "interrupted"));
@@ -494,7 +438,7 @@ fn failure_of(v: &Verdict, target: &Target) -> Failure {
             format!(
                 "throttled (429) by {}: retry after {}",
                 target.base,
-                human_duration(retry.unwrap_or(Duration::from_secs(60)))
+                duration::text(retry.unwrap_or(Duration::from_secs(60)))
             ),
         ),
         Verdict::Status(status) => Failure::new(
@@ -551,13 +495,13 @@ impl WaitIo for CliWait<'_> {
     }
 
     fn progress(&mut self, p: &Progress) {
-        let elapsed = human_duration(Duration::from_secs(p.elapsed.as_secs()));
+        let elapsed = duration::text(Duration::from_secs(p.elapsed.as_secs()));
         if self.tty {
             eprint!(
                 "\r\x1b[2Kwaiting {elapsed}: {} (poll {}, next in {})",
                 p.state,
                 p.polls,
-                human_duration(p.next)
+                duration::text(p.next)
             );
             let _ = std::io::stderr().flush();
         } else if p.state != self.last_state || self.last_line.elapsed() >= Duration::from_secs(300) {

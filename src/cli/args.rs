@@ -6,9 +6,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
 use lcsauth::audience::Audience;
-use lcsauth::profile::{ProfileName, ProjectId, duration_text};
+use lcsauth::profile::{ProfileName, ProjectId};
+use lcsauth::time::duration;
 
-use super::complete;
+use super::candidates;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -59,7 +60,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  lcsauth use contoso-prod")]
     Use {
         /// The profile to make the default
-        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(add = ArgValueCandidates::new(candidates::profile_names))]
         name: ProfileName,
     },
     /// Sign in now with the profile's flow
@@ -67,13 +68,13 @@ pub enum Command {
         after_help = "Examples:\n  lcsauth login contoso-prod --password-stdin < password.txt\n  lcsauth login fabrikam-mfa"
     )]
     Login {
-        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(candidates::profile_names))]
         name: Option<String>,
         /// Read the password from one line of standard input
         #[arg(long)]
         password_stdin: bool,
         /// The audience to sign in for (default lcs); the sign-in serves the identity's others too
-        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(candidates::audiences), value_name = "AUDIENCE")]
         audience: Option<Audience>,
     },
     /// Print a token that stays valid for at least --min-valid
@@ -95,13 +96,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Show this audience's state instead of LCS's (lcs, powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE)
-        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(candidates::audiences), value_name = "AUDIENCE")]
         audience: Option<Audience>,
     },
     /// Remove a profile's tokens from the keyring
     #[command(after_help = "Example:\n  lcsauth logout contoso-prod --forget-password")]
     Logout {
-        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(candidates::profile_names))]
         name: Option<String>,
         /// Also forget the remembered password
         #[arg(long)]
@@ -112,14 +113,14 @@ pub enum Command {
         after_help = "Example:\n  lcsauth exec contoso-prod -- sh -c 'curl -H \"Authorization: $LCS_AUTHORIZATION\" \"$LCS_API_URL/…\"'"
     )]
     Exec {
-        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(candidates::profile_names))]
         name: Option<String>,
         /// The token must stay valid at least this long, e.g. 30m (default: the min_valid setting)
-        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
         min_valid: Option<Duration>,
         /// Also (or instead of lcs) export this audience's token as LCSAUTH_TOKEN_<AUDIENCE>; repeatable
         /// (lcs: LCS_ACCESS_TOKEN, powerplatform: PP_ACCESS_TOKEN too)
-        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+        #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(candidates::audiences), value_name = "AUDIENCE")]
         audience: Vec<Audience>,
         /// The command and its arguments, after `--`
         #[arg(last = true, required = true, num_args = 1.., value_name = "CMD")]
@@ -128,7 +129,7 @@ pub enum Command {
     /// One read-only LCS call: does this profile's token work there
     #[command(after_help = "Example:\n  lcsauth probe contoso-prod --project-id 1234567")]
     Probe {
-        #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(help = name_help!(), add = ArgValueCandidates::new(candidates::profile_names))]
         name: Option<String>,
         /// The LCS project id (default: the profile's project_id)
         #[arg(long)]
@@ -138,8 +139,8 @@ pub enum Command {
         json: bool,
     },
     /// One call to the LCS or Power Platform API with the right host and a fresh token
-    #[command(after_help = super::api::EXAMPLES)]
-    Api(Box<super::api::ApiArgs>),
+    #[command(after_help = api::EXAMPLES)]
+    Api(Box<api::ApiArgs>),
     /// Check config, keyring, clipboard, clock and sign-in hosts, with a fix for each problem
     #[command(after_help = "Example:\n  lcsauth doctor")]
     Doctor {
@@ -171,17 +172,17 @@ pub enum Command {
     /// Serves a copied token to other programs (used by `copy`)
     #[command(name = "__clipboard-serve", hide = true)]
     ClipboardServe {
-        #[arg(long, value_parser = parse_duration)]
+        #[arg(long, value_parser = duration::parse)]
         clear_after: Duration,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct TokenArgs {
-    #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
+    #[arg(help = name_help!(), add = ArgValueCandidates::new(candidates::profile_names))]
     pub name: Option<String>,
     /// The token must stay valid at least this long, e.g. 30m (default: the min_valid setting, 15m)
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
     pub min_valid: Option<Duration>,
     /// Get a new token even if the cached one is fresh
     #[arg(long)]
@@ -193,30 +194,32 @@ pub struct TokenArgs {
     #[arg(long)]
     pub password_stdin: bool,
     /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
-    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(candidates::audiences), value_name = "AUDIENCE")]
     pub audience: Option<Audience>,
 }
 
 #[derive(Debug, Args)]
 pub struct CopyArgs {
-    #[arg(help = name_help!(), add = ArgValueCandidates::new(complete::profile_names))]
+    #[arg(help = name_help!(), add = ArgValueCandidates::new(candidates::profile_names))]
     pub name: Option<String>,
     /// The token must stay valid at least this long, e.g. 30m (default: the min_valid setting, 15m)
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
     pub min_valid: Option<Duration>,
     /// What to copy: raw (the token), header (`Authorization: Bearer …`) or bearer (`Bearer …`)
     #[arg(long, value_enum, default_value_t = CopyFormat::Raw)]
     pub format: CopyFormat,
     /// Clear the clipboard after this long if it still holds the token (default: the clear_after setting, 45s)
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
     pub clear_after: Option<Duration>,
     /// Which API the token is for: lcs (default), powerplatform, powerapps, dataverse:URL, fno:URL, custom:SCOPE
-    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(complete::audiences), value_name = "AUDIENCE")]
+    #[arg(long, value_parser = parse_audience, add = ArgValueCandidates::new(candidates::audiences), value_name = "AUDIENCE")]
     pub audience: Option<Audience>,
 }
 
+mod api;
 mod profile;
 
+pub use api::ApiArgs;
 pub use profile::{Clearable, ProfileCommand, ProfileFields};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -242,10 +245,6 @@ pub enum CopyFormat {
     Header,
     /// `Bearer <token>`, the value of an Authorization field (Postman)
     Bearer,
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    duration_text::parse(s)
 }
 
 fn parse_audience(s: &str) -> Result<Audience, String> {

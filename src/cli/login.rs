@@ -5,8 +5,9 @@ use jiff::Timestamp;
 use lcsauth::audience::Audience;
 use lcsauth::broker::{DeviceCodeInfo, Issued, Prompt};
 use lcsauth::profile::{Flow, Profile};
+use lcsauth::time::duration;
 
-use super::{for_profile, human_duration, password_from_stdin, password_from_tty};
+use super::sign_in::{for_profile, password_from_stdin, password_from_tty};
 use crate::front::failure::{Exit, Failure};
 use crate::front::session::{no_browser_reason, open_in_browser, over_ssh};
 use crate::front::{Ctx, runtime};
@@ -104,7 +105,7 @@ impl Prompt for TerminalPrompt {
         errln!(
             "  code: {}   (valid {}; waiting for the sign-in…)",
             lcsauth::sanitize::line(&info.user_code),
-            human_duration(left)
+            duration::text(left)
         );
     }
 
@@ -132,7 +133,7 @@ pub fn announce(profile: &Profile, issued: &Issued) {
         "Signed in to '{}': token valid until {} ({} left).",
         profile.name,
         lcsauth::time::utc_datetime(issued.expires_at),
-        human_duration(left)
+        duration::text(left)
     );
 }
 

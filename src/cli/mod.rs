@@ -35,6 +35,7 @@ macro_rules! errln {
 
 pub mod api;
 pub mod args;
+mod candidates;
 pub mod clipboard_serve;
 pub mod complete;
 pub mod doctor;
@@ -43,17 +44,12 @@ pub mod login;
 pub mod probe;
 pub mod profile_cmd;
 pub mod regions;
+mod sign_in;
 pub mod status;
 pub mod token_cmd;
 
-use std::io::{BufRead, IsTerminal};
-
-use lcsauth::profile::Profile;
-use lcsauth::secret::Secret;
-
 use crate::front::Ctx;
 use crate::front::failure::Failure;
-use crate::front::session::suggested_flow;
 use args::{Command, ProfileCommand};
 
 /// Runs one command.
@@ -121,41 +117,4 @@ pub fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
-}
-
-/// Reads one line of standard input as a password (`--password-stdin`).
-pub fn password_from_stdin() -> Result<Secret, Failure> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Failure::usage(format!("cannot read the password from standard input: {e}")))?;
-    let password = line.trim_end_matches(['\n', '\r']);
-    if password.is_empty() {
-        return Err(Failure::usage("--password-stdin read an empty password"));
-    }
-    let secret = Secret::new(password);
-    zeroize::Zeroize::zeroize(&mut line);
-    Ok(secret)
-}
-
-/// Asks for the password on the terminal without echo, when there is a terminal.
-pub fn password_from_tty(profile: &Profile) -> Result<Option<Secret>, Failure> {
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Ok(None);
-    }
-    let user = profile.username.as_deref().unwrap_or("?");
-    let prompt = format!("Password for {user} ({}): ", profile.name);
-    let password = rpassword::prompt_password(prompt)
-        .map_err(|e| Failure::usage(format!("cannot read the password from the terminal: {e}")))?;
-    Ok(Some(Secret::new(password)).filter(|s| !s.is_empty()))
-}
-
-/// Durations as the CLI and the board both write them ("12m 30s"): one formatter, in the core.
-pub use lcsauth::profile::duration_text::human as human_duration;
-
-/// The failure of a sign-in of profile `name`: a refusal's fix names the profile and offers the
-/// interactive flow that suits this session first.
-pub fn for_profile(e: lcsauth::broker::BrokerError, name: &str) -> Failure {
-    Failure::for_profile(e, name, suggested_flow())
 }

@@ -8,10 +8,12 @@ use serde_json::json;
 use lcsauth::broker::change::{DeleteError, delete_profile};
 use lcsauth::profile::{Flow, Profile, ProfileName};
 use lcsauth::region::Region;
+use lcsauth::time::duration;
 use lcsauth::time::utc_datetime;
 
 use super::args::{Clearable, ProfileFields};
-use super::{human_duration, login, password_from_stdin, status};
+use super::sign_in::password_from_stdin;
+use super::{login, status};
 use crate::front::Ctx;
 use crate::front::failure::Failure;
 
@@ -185,7 +187,7 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
     outln!("remember_password: {}", p.remember_password);
     outln!("cloud:       {}", p.cloud());
     for (a, ast) in broker.audience_statuses(p, Timestamp::now(), config.settings.min_valid) {
-        let left = ast.remaining.map(human_duration).unwrap_or_default();
+        let left = ast.remaining.map(duration::text).unwrap_or_default();
         outln!(
             "audience:    {:<32} {:<9} {left} ({})",
             a.name(),
@@ -195,7 +197,7 @@ pub fn show(ctx: &Ctx, name: &str, as_json: bool) -> Result<(), Failure> {
     }
     outln!("token:       {}", st.token_state.key());
     if let (Some(end), Some(left)) = (st.expires_at, st.remaining) {
-        outln!("expires_at:  {} ({} left)", utc_datetime(end), human_duration(left));
+        outln!("expires_at:  {} ({} left)", utc_datetime(end), duration::text(left));
     }
     if let Some(t) = &st.state.token {
         outln!("obtained:    {} by {}", utc_datetime(t.obtained_at), t.grant.key());

@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 use lcsauth::audience::Audience;
 use lcsauth::broker::{StateStore, Status, audiences_of};
 use lcsauth::profile::Profile;
+use lcsauth::time::duration;
 use lcsauth::token::TokenState;
 
-use super::human_duration;
 use crate::front::Ctx;
 use crate::front::failure::Failure;
 
@@ -137,7 +137,7 @@ pub fn run(ctx: &Ctx, as_json: bool, audience: Option<&Audience>) -> Result<(), 
 
 fn left_and_expiry(st: &Status) -> (String, String) {
     let left = match st.token_state {
-        TokenState::Valid | TokenState::Expiring => st.remaining.map_or("-".into(), human_duration),
+        TokenState::Valid | TokenState::Expiring => st.remaining.map_or("-".into(), duration::text),
         _ => "-".into(),
     };
     let expires = st

@@ -10,9 +10,11 @@ use lcsauth::broker::{Ask, BrokerError, Issued, Source};
 use lcsauth::clipboard;
 use lcsauth::profile::Profile;
 use lcsauth::secret::Secret;
+use lcsauth::time::duration;
 
 use super::args::{CopyArgs, CopyFormat, Format, TokenArgs};
-use super::{for_profile, human_duration, login, password_from_stdin};
+use super::login;
+use super::sign_in::{for_profile, password_from_stdin};
 use crate::front::clipboard_handoff::hand_to_server;
 use crate::front::failure::{Exit, Failure};
 use crate::front::{Ctx, runtime};
@@ -162,13 +164,13 @@ pub fn copy(ctx: &Ctx, a: &CopyArgs) -> Result<(), Failure> {
         CopyFormat::Header => Secret::new(format!("Authorization: Bearer {}", issued.access_token.expose())),
         CopyFormat::Bearer => Secret::new(format!("Bearer {}", issued.access_token.expose())),
     };
-    let left = human_duration(lcsauth::token::remaining(issued.expires_at, Timestamp::now()));
+    let left = duration::text(lcsauth::token::remaining(issued.expires_at, Timestamp::now()));
     match hand_to_server(&text, clear_after) {
         Ok(()) => {
             eprintln!(
                 "Copied the token of '{}' (valid {left} more). The clipboard is cleared in {} if it still holds it.",
                 profile.name,
-                human_duration(clear_after)
+                duration::text(clear_after)
             );
             Ok(())
         }

@@ -2,7 +2,7 @@
 //! documents), refined by `suberror`, for codes the table does not know. The report adds
 //! Entra's own first sentence and the code's page to these.
 
-use super::{Diagnosis, Retry};
+use super::diagnosis::{Diagnosis, INTERACTIVE_FIX, Retry};
 
 const fn d(
     summary: &'static str,
@@ -20,9 +20,6 @@ const fn d(
         needs_interactive: interactive,
     }
 }
-
-const INTERACTIVE_FIX: &str = "The password flow cannot satisfy this. Switch the profile to an interactive flow: \
-     `lcsauth profile edit NAME --flow device-code` (or `--flow browser`), then `lcsauth login NAME`.";
 
 const LOOK_UP: &str = "Entra's own words are quoted above; the code's page (below) has Microsoft's current advice.";
 

@@ -206,17 +206,21 @@ impl Profile {
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// A token is handed out only if it stays valid at least this long.
-    #[serde(default = "default_min_valid", with = "duration_text")]
+    #[serde(default = "default_min_valid", with = "crate::time::duration")]
     pub min_valid: Duration,
     /// `copy` clears the clipboard after this long, if it still holds the token.
-    #[serde(default = "default_clear_after", with = "duration_text")]
+    #[serde(default = "default_clear_after", with = "crate::time::duration")]
     pub clear_after: Duration,
     /// How long to wait for an answer from Entra.
-    #[serde(default = "default_http_timeout", with = "duration_text")]
+    #[serde(default = "default_http_timeout", with = "crate::time::duration")]
     pub http_timeout: Duration,
     /// How long to wait for another process holding a profile's lock before giving up; unset,
     /// as long as that process can rightly take (see `Broker::lock_wait_limit`).
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "duration_text::optional")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::duration::optional"
+    )]
     pub lock_wait: Option<Duration>,
 }
 
@@ -241,61 +245,6 @@ fn default_http_timeout() -> Duration {
 
 fn default_clear_after() -> Duration {
     Duration::from_secs(45)
-}
-
-/// Durations written as text: "15m", "45s", "1h 30m".
-pub mod duration_text {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&humantime::format_duration(*d).to_string())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let text = String::deserialize(d)?;
-        parse(&text).map_err(serde::de::Error::custom)
-    }
-
-    /// The same for a setting that may be left out.
-    pub mod optional {
-        use std::time::Duration;
-
-        use serde::{Deserializer, Serializer};
-
-        #[allow(clippy::ref_option)]
-        pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-            match d {
-                Some(d) => super::serialize(d, s),
-                None => s.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-            super::deserialize(d).map(Some)
-        }
-    }
-
-    /// Parses "15m", "90s", "1h30m"; a bare number is seconds.
-    pub fn parse(text: &str) -> Result<Duration, String> {
-        let t = text.trim();
-        if let Ok(secs) = t.parse::<u64>() {
-            return Ok(Duration::from_secs(secs));
-        }
-        humantime::parse_duration(t).map_err(|e| format!("{text:?} is not a duration like 15m, 45s or 1h30m ({e})"))
-    }
-
-    /// How the CLI and the board write a duration (time left, a lifetime, a setting):
-    /// "40s", "12m 30s", "1h 05m 09s". Whole seconds; one format everywhere.
-    pub fn human(d: Duration) -> String {
-        let s = d.as_secs();
-        match (s / 3600, (s % 3600) / 60, s % 60) {
-            (0, 0, sec) => format!("{sec}s"),
-            (0, m, sec) => format!("{m}m {sec:02}s"),
-            (h, m, sec) => format!("{h}h {m:02}m {sec:02}s"),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -419,21 +368,5 @@ pub(crate) mod tests {
         assert!(p.validate().is_ok());
         p.switch_flow(Flow::Password);
         assert!(!p.remember_password, "switching back does not remember again by itself");
-    }
-
-    #[test]
-    fn durations_parse_as_people_write_them() {
-        assert_eq!(duration_text::parse("15m").unwrap(), Duration::from_secs(900));
-        assert_eq!(duration_text::parse("90").unwrap(), Duration::from_secs(90));
-        assert_eq!(duration_text::parse("1h 30m").unwrap(), Duration::from_secs(5400));
-        assert!(duration_text::parse("soon").is_err());
-    }
-
-    #[test]
-    fn durations_are_written_one_way_with_whole_seconds() {
-        assert_eq!(duration_text::human(Duration::from_millis(40_900)), "40s");
-        assert_eq!(duration_text::human(Duration::from_secs(750)), "12m 30s");
-        assert_eq!(duration_text::human(Duration::from_secs(900)), "15m 00s");
-        assert_eq!(duration_text::human(Duration::from_secs(3909)), "1h 05m 09s");
     }
 }

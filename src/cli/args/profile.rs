@@ -8,7 +8,7 @@ use lcsauth::audience::{Audience, Cloud};
 use lcsauth::profile::{BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant};
 use lcsauth::region::Region;
 
-use super::super::complete;
+use super::super::candidates;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -45,7 +45,7 @@ pub enum ProfileCommand {
     #[command(after_help = "Example:\n  lcsauth profile show contoso-prod")]
     Show {
         /// The profile to show
-        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(add = ArgValueCandidates::new(candidates::profile_names))]
         name: String,
         /// Print a JSON object instead of text
         #[arg(long)]
@@ -56,7 +56,7 @@ pub enum ProfileCommand {
                              lcsauth profile edit contoso --rename contoso-prod\n  lcsauth profile edit contoso-prod --project-id ''")]
     Edit {
         /// The profile to change
-        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(add = ArgValueCandidates::new(candidates::profile_names))]
         name: String,
         /// Rename the profile (its tokens come along)
         #[arg(long, value_name = "NEW_NAME")]
@@ -74,7 +74,7 @@ pub enum ProfileCommand {
     #[command(after_help = "Example:\n  lcsauth profile remove old-test")]
     Remove {
         /// The profile to remove
-        #[arg(add = ArgValueCandidates::new(complete::profile_names))]
+        #[arg(add = ArgValueCandidates::new(candidates::profile_names))]
         name: String,
     },
 }
@@ -94,13 +94,13 @@ pub struct ProfileFields {
     #[arg(skip)]
     pub client_id: Option<ClientId>,
     /// The LCS region: global, eu, fr, no, sa, ch, uae, gcc, gcc-high, china or custom (default: global)
-    #[arg(long, add = ArgValueCandidates::new(complete::regions))]
+    #[arg(long, add = ArgValueCandidates::new(candidates::regions))]
     pub region: Option<Region>,
     /// The user (UPN): required for the password flow, a login hint for the others
     #[arg(long, value_name = "UPN")]
     pub username: Option<String>,
     /// How to sign in: password (no MFA), device-code or browser (MFA accounts) (default: password)
-    #[arg(long, value_parser = parse_flow, add = ArgValueCandidates::new(complete::flows))]
+    #[arg(long, value_parser = parse_flow, add = ArgValueCandidates::new(candidates::flows))]
     pub flow: Option<Flow>,
     /// Sign-in host override, e.g. https://login.microsoftonline.us
     #[arg(long, value_parser = optional::<BaseUrl>, value_name = "URL")]

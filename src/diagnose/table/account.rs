@@ -1,8 +1,9 @@
 //! The account: credentials, MFA, Conditional Access, devices, guests.
 
-use super::{Entry, INTERACTIVE_FIX, backoff, e};
+use super::super::diagnosis::INTERACTIVE_FIX;
+use super::entry::{Entry, backoff, e};
 
-const REF: &str = super::REF;
+const REF: &str = super::entry::REF;
 
 pub(super) static ENTRIES: &[Entry] = &[
     // Credentials

@@ -1,8 +1,8 @@
 //! The registration: tenant, app registration, permissions and consent, scope, request shape.
 
-use super::{Entry, e};
+use super::entry::{Entry, e};
 
-const REF: &str = super::REF;
+const REF: &str = super::entry::REF;
 
 pub(super) static ENTRIES: &[Entry] = &[
     // Tenant

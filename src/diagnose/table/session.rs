@@ -1,8 +1,9 @@
 //! The session: refresh tokens, authorization codes, device codes, service state.
 
-use super::{Entry, INTERACTIVE_FIX, SIGN_IN_AGAIN, backoff, e};
+use super::super::diagnosis::INTERACTIVE_FIX;
+use super::entry::{Entry, SIGN_IN_AGAIN, backoff, e};
 
-const REF: &str = super::REF;
+const REF: &str = super::entry::REF;
 
 pub(super) static ENTRIES: &[Entry] = &[
     // Refresh tokens and sessions

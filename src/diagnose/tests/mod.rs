@@ -7,6 +7,7 @@ mod fixtures;
 use std::collections::BTreeSet;
 
 use super::*;
+use crate::profile::fields::Flow;
 
 const README: &str = include_str!("../../../README.md");
 

@@ -15,7 +15,7 @@ use super::theme::Badge;
 use crate::tui::app::state::App;
 use crate::tui::roster::list::Entry;
 use crate::tui::time::between;
-use lcsauth::profile::duration_text::human;
+use lcsauth::time::duration::text as human;
 
 const BAR_WIDTH: u16 = 10;
 

@@ -1,7 +1,10 @@
 //! Time as both front ends write it: saturating arithmetic on timestamps, the countdown and the
 //! age of a duration, and clock times in UTC and a given zone.
 //!
-//! Everything takes `now` (or the instant) as an argument; nothing here reads the clock.
+//! Everything takes `now` (or the instant) as an argument; nothing here reads the clock. How a
+//! duration is read and written is in [`duration`]: one formatter for the CLI and the board.
+
+pub mod duration;
 
 use std::time::Duration;
 
@@ -30,22 +33,7 @@ pub fn between(from: Timestamp, to: Timestamp) -> Duration {
     }
 }
 
-/// A live countdown, written as every duration is written ("12m 30s"): one formatter,
-/// [`crate::profile::duration_text::human`].
-pub fn countdown(left: Duration) -> String {
-    crate::profile::duration_text::human(left)
-}
-
-/// An age as people say it, to its two largest units: "12s", "4m", "3h 05m", "2d 4h".
-pub fn age(d: Duration) -> String {
-    let s = d.as_secs();
-    match (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, m) => format!("{h}h {m:02}m"),
-        (days, h, _) => format!("{days}d {h}h"),
-    }
-}
+pub use duration::{age, text as countdown};
 
 /// `2026-11-26 13:05:09 UTC`: an instant to the second, in UTC.
 pub fn utc_datetime(t: Timestamp) -> String {
@@ -84,13 +72,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn countdowns_read_as_every_duration_is_written() {
-        assert_eq!(countdown(Duration::from_secs(0)), "0s");
-        assert_eq!(countdown(Duration::from_secs(59 * 60 + 59)), "59m 59s");
-        assert_eq!(countdown(Duration::from_secs(3600)), "1h 00m 00s");
-    }
-
-    #[test]
     fn arithmetic_saturates_instead_of_panicking() {
         let t = Timestamp::from_second(1_000).unwrap();
         assert_eq!(later(Timestamp::MAX, Duration::from_secs(5)), Timestamp::MAX);
@@ -98,14 +79,6 @@ mod tests {
         assert_eq!(earlier(t, Duration::from_secs(1)), Timestamp::from_second(999).unwrap());
         assert_eq!(between(later(t, Duration::from_secs(1)), t), Duration::ZERO);
         assert_eq!(between(t, later(t, Duration::from_secs(90))), Duration::from_secs(90));
-    }
-
-    #[test]
-    fn ages_read_naturally() {
-        assert_eq!(age(Duration::from_secs(12)), "12s");
-        assert_eq!(age(Duration::from_secs(125)), "2m");
-        assert_eq!(age(Duration::from_secs(3 * 3600 + 300)), "3h 05m");
-        assert_eq!(age(Duration::from_secs(2 * 86_400 + 4 * 3600)), "2d 4h");
     }
 
     #[test]
