@@ -1,6 +1,10 @@
-//! The command-line front end: one small module per command; each only calls the core and
-//! formats what it returns. What the board needs too (context, failures, session facts) is in
-//! `front`.
+//! The command-line front end: one small module per command (`login`, `token_cmd`, `status`,
+//! `profile_cmd`, `api`, …); each only calls the core and formats what it returns. `args` holds
+//! the clap types (the contract scripts call), `candidates` the values shell completion offers
+//! and `complete` the answer to the shell, `sign_in` what the sign-in commands share (reading a
+//! password, a refusal written for the profile). This file runs one command. What the board needs
+//! too (context, failures, session facts) is in `front`; the commands import `args`, never the
+//! other way round.
 
 /// `println!` that returns an error instead of panicking when stdout is closed. What it prints
 /// passes through the sanitiser: a control character from outside cannot reach the terminal.

@@ -5,6 +5,10 @@
 //! the table does exactly that. A code the table does not know is explained by its `error`
 //! class (and `suberror`), and the report quotes Entra's own first sentence and links the
 //! code's page.
+//!
+//! The files: `diagnosis` is what an explanation holds and how its fix is written for one
+//! profile; `table` the codes lcsauth knows (account, registration, session); `fallback` the
+//! explanations by `error` class; this file picks among them.
 
 mod diagnosis;
 mod fallback;

@@ -1,4 +1,9 @@
 //! Profiles: who signs in where. A profile holds no secret.
+//!
+//! `Profile` and `Settings` are here with the rules both fronts follow when a profile changes
+//! (`switch_flow`, `secret_meaning_changed`); `fields` holds the typed fields, each of which
+//! parses and refuses itself; `invalid` what a whole profile can get wrong, each problem knowing
+//! its field; `store` is `profiles.toml` (parse with positions, atomic save, lock, the default).
 
 pub mod fields;
 pub mod invalid;

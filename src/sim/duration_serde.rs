@@ -1,29 +1,12 @@
 //! Durations in JSON configuration: a number of seconds (`5`, `0.25`) or a
-//! string with a unit (`"250ms"`, `"5s"`, `"2m"`, `"1h"`).
+//! string as lcsauth reads every duration (`"250ms"`, `"5s"`, `"2m"`, `"1h30m"`,
+//! [`crate::time::duration::parse`]).
 
 use std::fmt;
 use std::time::Duration;
 
 use serde::Deserializer;
 use serde::de::{self, Visitor};
-
-/// Parses `"250ms"`, `"5s"`, `"2m"`, `"1h"` or a bare number of seconds.
-pub fn parse(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().ok()?;
-    let seconds = match unit.trim() {
-        "" | "s" | "sec" | "secs" => value,
-        "ms" => value / 1000.0,
-        "m" | "min" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return None,
-    };
-    Duration::try_from_secs_f64(seconds).ok()
-}
 
 struct DurationVisitor;
 
@@ -49,7 +32,7 @@ impl Visitor<'_> for DurationVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
-        parse(v).ok_or_else(|| E::custom(format!("not a duration: {v:?}")))
+        crate::time::duration::parse(v).map_err(E::custom)
     }
 }
 
