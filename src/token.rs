@@ -54,12 +54,7 @@ impl TokenState {
 
 /// Time left until `end`, zero when past.
 pub fn remaining(end: Timestamp, now: Timestamp) -> Duration {
-    let left = end.duration_since(now);
-    if left.is_negative() {
-        Duration::ZERO
-    } else {
-        left.unsigned_abs()
-    }
+    crate::time::between(now, end)
 }
 
 /// The claims worth showing, read from the JWT payload. Every field is optional: tokens differ
