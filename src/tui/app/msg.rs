@@ -28,11 +28,12 @@ pub enum Msg {
     Tick,
     /// The profiles and their token metadata were read.
     Loaded(Result<Snapshot, ConfigError>),
-    /// A token request for a profile ended; `state` is its metadata afterwards.
+    /// A token request for a profile ended; `state` is its metadata afterwards. A failure is
+    /// the broker's own error: `update` decides what it means and how it reads.
     Fetched {
         name: ProfileName,
         state: Box<ProfileState>,
-        outcome: Result<Got, Failed>,
+        outcome: Result<Got, Box<BrokerError>>,
     },
     /// A copied token reached the clipboard, or has to go through the terminal.
     Copied {
@@ -110,47 +111,6 @@ pub struct Got {
     pub expires_at: Timestamp,
     pub source: Source,
     pub warnings: Vec<String>,
-}
-
-/// Why a token request failed, in one line, and what kind of failure it was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failed {
-    pub message: String,
-    pub kind: FailKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailKind {
-    /// No refresh token and no remembered password: someone must sign in.
-    SignIn,
-    /// Entra said no; repeating the same request will not help.
-    Refused,
-    /// Network, keyring or file trouble; trying later may work.
-    Transient,
-    /// Entra sent a claims challenge: a step-up the tenant demands, answered by an interactive
-    /// sign-in that passes the claims.
-    StepUp,
-}
-
-impl From<&BrokerError> for Failed {
-    fn from(e: &BrokerError) -> Self {
-        let kind = match e {
-            BrokerError::SignInNeeded { .. } => FailKind::SignIn,
-            BrokerError::Entra(err) if err.refusal().is_some_and(lcsauth::entra::Refusal::is_claims_challenge) => {
-                FailKind::StepUp
-            }
-            BrokerError::Entra(err) if err.refusal().is_some() => FailKind::Refused,
-            _ => FailKind::Transient,
-        };
-        // The board's way out is a key, not the command line's `lcsauth login`.
-        let message = match e {
-            BrokerError::SignInNeeded { profile, reason, .. } => {
-                format!("profile '{profile}' needs a sign-in: {reason}; select it and press r to sign in")
-            }
-            other => other.to_string(),
-        };
-        Self { message, kind }
-    }
 }
 
 /// Where a copied token went.
@@ -239,28 +199,4 @@ pub enum Command {
     Osc52(Secret),
     /// Leave: restore the terminal and exit.
     Quit,
-}
-
-#[cfg(test)]
-mod failed_tests {
-    use super::*;
-
-    #[test]
-    fn a_held_back_password_tells_the_board_user_which_key_signs_in() {
-        let e = BrokerError::SignInNeeded {
-            profile: "contoso-prod".into(),
-            reason: "Entra refused its password at 2026-01-05 10:00:00 UTC (AADSTS50126, wrong password); \
-                     the remembered password is not sent again until a sign-in succeeds"
-                .into(),
-            command: "lcsauth login contoso-prod --password-stdin".into(),
-        };
-        let f = Failed::from(&e);
-        assert_eq!(f.kind, FailKind::SignIn);
-        assert!(
-            f.message.contains("AADSTS50126") && f.message.ends_with("press r to sign in"),
-            "{}",
-            f.message
-        );
-        assert!(!f.message.contains("lcsauth login"), "{}", f.message);
-    }
 }

@@ -5,12 +5,13 @@ use jiff::Timestamp;
 
 use std::fmt::Write as _;
 
-use lcsauth::broker::{ProfileState, Source};
+use lcsauth::broker::{BrokerError, ProfileState, Source};
 use lcsauth::clipboard::ClipboardError;
 use lcsauth::profile::{Flow, ProfileName};
 
 use super::edit::{Edit, EditError};
-use crate::tui::app::msg::{Command, CopyVia, FailKind, Failed, Got, Purpose};
+use crate::tui::app::failure::{self, FailKind};
+use crate::tui::app::msg::{Command, CopyVia, Got, Purpose};
 use crate::tui::app::notice::{ClipboardHold, Level, history_hint};
 use crate::tui::app::state::{App, copy_job};
 use crate::tui::autorefresh;
@@ -24,7 +25,7 @@ impl App {
         &mut self,
         name: &ProfileName,
         state: ProfileState,
-        outcome: Result<Got, Failed>,
+        outcome: Result<Got, Box<BrokerError>>,
         now: Timestamp,
     ) -> Option<Command> {
         let min_valid = self.roster.settings.min_valid;
@@ -73,13 +74,14 @@ impl App {
                 }
                 None
             }
-            Err(failed) => {
+            Err(error) => {
+                let kind = FailKind::of(&error);
                 let profile = entry.profile.clone();
                 if purpose == Purpose::Auto {
                     entry.auto_failures += 1;
                     // Entra's refusals do not change by asking again: wait for the user.
-                    entry.auto_at = (failed.kind == FailKind::Transient)
-                        .then(|| later(now, autorefresh::backoff(entry.auto_failures)));
+                    entry.auto_at =
+                        (kind == FailKind::Transient).then(|| later(now, autorefresh::backoff(entry.auto_failures)));
                     if entry.auto_at.is_none() && !entry.auto_audience.is_lcs() {
                         // One audience refused (no consent): the identity's others go on.
                         let min_valid = self.roster.settings.min_valid;
@@ -91,14 +93,14 @@ impl App {
                         Level::Warning,
                         format!(
                             "Background refresh of '{name}' failed; the current token is kept: {}",
-                            failed.message
+                            failure::sentence(&error)
                         ),
                         now,
                     );
                     return None;
                 }
                 let asked = matches!(purpose, Purpose::Refresh | Purpose::Copy);
-                let step_up = failed.kind == FailKind::StepUp && asked && profile.flow != Flow::Password;
+                let step_up = kind == FailKind::StepUp && asked && profile.flow != Flow::Password;
                 if step_up && self.sign_in.is_none() {
                     self.say(
                         Level::Info,
@@ -109,7 +111,7 @@ impl App {
                     );
                     return self.start_sign_in(profile, purpose == Purpose::Copy, now);
                 }
-                let needs_sign_in = failed.kind == FailKind::SignIn && asked;
+                let needs_sign_in = kind == FailKind::SignIn && asked;
                 if needs_sign_in && !profile.flow.takes_secret() && self.sign_in.is_none() {
                     return self.start_sign_in(profile, purpose == Purpose::Copy, now);
                 }
@@ -143,7 +145,7 @@ impl App {
                         now,
                     );
                 } else {
-                    self.say(Level::Error, failed.message, now);
+                    self.say(Level::Error, failure::sentence(&error), now);
                 }
                 None
             }

@@ -10,7 +10,7 @@ use lcsauth::broker::{Ask, Broker, StateStore};
 use lcsauth::profile::store::{ConfigError, ProfileStore};
 use lcsauth::secret::SecretKind;
 
-use crate::tui::app::msg::{Command, Failed, FetchJob, Got, Msg, Snapshot};
+use crate::tui::app::msg::{Command, FetchJob, Got, Msg, Snapshot};
 use crate::tui::shell::clipboard_keeper::ClipboardHandle;
 use crate::tui::sign_in::task::{BoardPrompt, SignIns};
 
@@ -121,21 +121,24 @@ impl Worker {
         };
         let name = profile.name.clone();
         let state = self.state_of(&name).await;
-        let outcome = match &result {
-            Ok(issued) => Ok(Got {
-                expires_at: issued.expires_at,
-                source: issued.source,
-                warnings: issued.warnings.clone(),
-            }),
-            Err(e) => Err(Failed::from(e)),
+        let (outcome, copy) = match result {
+            Ok(issued) => {
+                let got = Got {
+                    expires_at: issued.expires_at,
+                    source: issued.source,
+                    warnings: issued.warnings,
+                };
+                (Ok(got), copy.map(|clear_after| (issued.access_token, clear_after)))
+            }
+            Err(e) => (Err(Box::new(e)), None),
         };
         self.send(Msg::Fetched {
             name: name.clone(),
             state: Box::new(state),
             outcome,
         });
-        if let (Ok(issued), Some(clear_after)) = (result, copy) {
-            self.clipboard.copy(name, issued.access_token, clear_after);
+        if let Some((token, clear_after)) = copy {
+            self.clipboard.copy(name, token, clear_after);
         }
     }
 

@@ -6,7 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use jiff::tz::{TimeZone, offset};
 
-use lcsauth::broker::{Grant, LastError, ProfileState, RefreshMeta, TokenMeta};
+use lcsauth::broker::{BrokerError, Grant, LastError, ProfileState, RefreshMeta, TokenMeta};
+use lcsauth::entra::{EntraError, ErrorBody, Refusal};
 use lcsauth::profile::store::Config;
 use lcsauth::profile::{Flow, Profile};
 use lcsauth::region::Region;
@@ -20,6 +21,36 @@ use crate::tui::view::theme::Theme;
 /// 2026-11-26 13:00:00 UTC: the fixed "now" of every test.
 pub fn now() -> Timestamp {
     "2026-11-26T13:00:00Z".parse().unwrap()
+}
+
+/// The broker's answer for a profile with nothing to sign in with (as `fresh` words it).
+pub fn needs_sign_in(name: &str, reason: &str) -> BrokerError {
+    BrokerError::SignInNeeded {
+        profile: name.into(),
+        reason: reason.into(),
+        command: format!("lcsauth login {name}"),
+    }
+}
+
+/// The broker's answer when Entra could not be reached.
+pub fn unreachable(url: &str, reason: &str) -> BrokerError {
+    BrokerError::Entra(EntraError::Network {
+        url: url.into(),
+        reason: reason.into(),
+    })
+}
+
+/// Entra's refusal `error` (AADSTS`code`), with a claims challenge when `claims` is given.
+pub fn refused(error: &str, code: u32, claims: Option<&str>) -> BrokerError {
+    BrokerError::Entra(EntraError::Refused(Box::new(Refusal {
+        http_status: 400,
+        body: ErrorBody {
+            error: error.into(),
+            error_codes: vec![code],
+            claims: claims.map(str::to_string),
+            ..ErrorBody::default()
+        },
+    })))
 }
 
 pub fn profile(name: &str) -> Profile {

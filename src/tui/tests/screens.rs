@@ -11,7 +11,7 @@ use ratatui::style::Color;
 use lcsauth::broker::LastError;
 use lcsauth::secret::Secret;
 
-use super::fixtures::{app_with, board_snapshot, ch, key, now, profile, snapshot, token, type_text};
+use super::fixtures::{app_with, board_snapshot, ch, key, needs_sign_in, now, profile, snapshot, token, type_text};
 use crate::tui::app::msg::Msg;
 use crate::tui::app::state::App;
 use crate::tui::keymap::{Keys, Layer};
@@ -219,10 +219,7 @@ fn device_code_dialog_with_its_countdown_at_80x24() {
     let needs = Msg::Fetched {
         name: name.clone(),
         state: Box::default(),
-        outcome: Err(crate::tui::app::msg::Failed {
-            message: "profile 'northwind-dev' needs a sign-in".into(),
-            kind: crate::tui::app::msg::FailKind::SignIn,
-        }),
+        outcome: Err(needs_sign_in("northwind-dev", "there is no refresh token").into()),
     };
     assert!(matches!(
         app.update(needs, now()),

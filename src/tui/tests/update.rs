@@ -7,8 +7,10 @@ use crossterm::event::KeyCode;
 use lcsauth::broker::Source;
 use lcsauth::secret::Secret;
 
-use super::fixtures::{app_with, board_snapshot, ch, ctrl, key, now, profile, snapshot, token, type_text};
-use crate::tui::app::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose};
+use super::fixtures::{
+    app_with, board_snapshot, ch, ctrl, key, needs_sign_in, now, profile, snapshot, token, type_text, unreachable,
+};
+use crate::tui::app::msg::{Command, CopyVia, FetchJob, Got, Msg, Purpose};
 use crate::tui::app::state::App;
 use crate::tui::prompt::state::Prompt;
 use crate::tui::time::later;
@@ -241,10 +243,7 @@ fn a_failed_background_refresh_keeps_the_token_and_backs_off() {
         Msg::Fetched {
             name: "contoso-test".parse().unwrap(),
             state: Box::new(state),
-            outcome: Err(Failed {
-                message: "cannot reach http://login: connection refused".into(),
-                kind: FailKind::Transient,
-            }),
+            outcome: Err(unreachable("http://login", "connection refused").into()),
         },
         now(),
     );
@@ -264,10 +263,7 @@ fn a_refresh_that_needs_a_sign_in_asks_for_the_password_and_signs_in() {
         Msg::Fetched {
             name: "contoso-prod".parse().unwrap(),
             state: Box::default(),
-            outcome: Err(Failed {
-                message: "profile 'contoso-prod' needs a sign-in".into(),
-                kind: FailKind::SignIn,
-            }),
+            outcome: Err(needs_sign_in("contoso-prod", "there is no refresh token").into()),
         },
         now(),
     );

@@ -10,7 +10,7 @@ use ratatui::backend::TestBackend;
 use lcsauth::audience::Audience;
 use lcsauth::broker::AudienceState;
 
-use super::fixtures::{app_with, ch, key, now, profile, snapshot, token};
+use super::fixtures::{app_with, ch, key, needs_sign_in, now, profile, refused, snapshot, token, unreachable};
 use crate::tui::app::msg::{Command, FetchJob, Msg};
 use crate::tui::app::state::App;
 use crate::tui::autorefresh;
@@ -69,10 +69,7 @@ fn c_copies_the_lcs_token_until_tab_chooses_another_audience() {
         Msg::Fetched {
             name: "contoso-prod".parse().unwrap(),
             state: Box::new(app.roster.selected().unwrap().state.clone()),
-            outcome: Err(crate::tui::app::msg::Failed {
-                message: "x".into(),
-                kind: crate::tui::app::msg::FailKind::Transient,
-            }),
+            outcome: Err(unreachable("https://login.microsoftonline.com", "connection reset").into()),
         },
         now(),
     );
@@ -191,10 +188,12 @@ fn a_step_up_refusal_of_r_starts_the_interactive_sign_in_that_answers_it() {
         Msg::Fetched {
             name: "contoso-prod".parse().unwrap(),
             state: Box::default(),
-            outcome: Err(crate::tui::app::msg::Failed {
-                message: "interaction_required".into(),
-                kind: crate::tui::app::msg::FailKind::StepUp,
-            }),
+            outcome: Err(refused(
+                "interaction_required",
+                50076,
+                Some(r#"{"access_token":{"capolids":{"essential":true,"values":["1"]}}}"#),
+            )
+            .into()),
         },
         now(),
     );
@@ -219,10 +218,7 @@ fn a_client_secret_profile_without_its_secret_asks_for_it_like_a_password() {
         Msg::Fetched {
             name: "contoso-ci".parse().unwrap(),
             state: Box::default(),
-            outcome: Err(crate::tui::app::msg::Failed {
-                message: "no client secret is stored".into(),
-                kind: crate::tui::app::msg::FailKind::SignIn,
-            }),
+            outcome: Err(needs_sign_in("contoso-ci", "no client secret is stored").into()),
         },
         now(),
     );

@@ -2,8 +2,8 @@
 //! "r gets one" only where `r` would; `c` on a profile refused for MFA offers `i` instead of
 //! asking for a password bound to be refused; a signed-in user other than the profile's is named.
 
-use super::fixtures::{app_with, board_snapshot, ch, detail_text, mfa_refused, now};
-use crate::tui::app::msg::{Command, FailKind, Failed, Msg};
+use super::fixtures::{app_with, board_snapshot, ch, detail_text, mfa_refused, needs_sign_in, now};
+use crate::tui::app::msg::{Command, Msg};
 use crate::tui::app::state::App;
 use crate::tui::view::detail::in_keys;
 
@@ -57,10 +57,7 @@ fn c_on_a_profile_refused_for_mfa_offers_i_and_asks_for_no_password() {
     let answer = Msg::Fetched {
         name: "fabrikam-ops".parse().unwrap(),
         state: Box::new(mfa_refused()),
-        outcome: Err(Failed {
-            message: "profile 'fabrikam-ops' needs a sign-in: there is no refresh token".into(),
-            kind: FailKind::SignIn,
-        }),
+        outcome: Err(needs_sign_in("fabrikam-ops", "there is no refresh token").into()),
     };
     assert!(app.update(answer, now()).is_none());
     assert!(app.prompt.is_none(), "no password prompt for an account behind MFA");

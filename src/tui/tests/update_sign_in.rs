@@ -9,8 +9,10 @@ use lcsauth::broker::{DeviceCodeInfo, Grant, Source};
 use lcsauth::profile::Flow;
 use lcsauth::secret::Secret;
 
-use super::fixtures::{app_with, board_snapshot, ch, dialog_text, key, now, screen_text, token};
-use crate::tui::app::msg::{Command, CopyVia, FailKind, Failed, FetchJob, Got, Msg, Purpose};
+use super::fixtures::{
+    app_with, board_snapshot, ch, dialog_text, key, needs_sign_in, now, refused, screen_text, token,
+};
+use crate::tui::app::msg::{Command, CopyVia, FetchJob, Got, Msg, Purpose};
 use crate::tui::app::state::App;
 use crate::tui::sign_in::dialog::Stage;
 use crate::tui::time::later;
@@ -30,10 +32,7 @@ fn sign_in_needed(name: &str) -> Msg {
     Msg::Fetched {
         name: name.parse().unwrap(),
         state: Box::default(),
-        outcome: Err(Failed {
-            message: format!("profile '{name}' needs a sign-in: there is no refresh token"),
-            kind: FailKind::SignIn,
-        }),
+        outcome: Err(needs_sign_in(name, "there is no refresh token").into()),
     }
 }
 
@@ -198,10 +197,7 @@ fn a_declined_sign_in_closes_the_dialog_and_says_why() {
         Msg::Fetched {
             name: "northwind-dev".parse().unwrap(),
             state: Box::default(),
-            outcome: Err(Failed {
-                message: "Entra refused the sign-in: the user declined (AADSTS70000, authorization_declined)".into(),
-                kind: FailKind::Refused,
-            }),
+            outcome: Err(refused("authorization_declined", 70000, None).into()),
         },
         now(),
     );
