@@ -2,7 +2,8 @@
 //!
 //! `GET {api_host}/environmentinfo/v1/detail/project/{id}/?page=1` is small, read-only and
 //! checks both the token and the project membership. LCS allows six such calls per project per
-//! minute, so probes of one project are at least [`COOLDOWN`] apart.
+//! minute, so probes of one project are at least [`COOLDOWN`] apart. How a verdict reads, for
+//! both fronts, is in [`explain`].
 
 use std::path::Path;
 use std::time::Duration;
@@ -15,6 +16,8 @@ use crate::entra::user_agent;
 use crate::paths::ConfigDir;
 use crate::profile::ProjectId;
 use crate::secret::Secret;
+
+pub mod explain;
 
 /// The shortest time between two probes of one project.
 pub const COOLDOWN: Duration = Duration::from_secs(10);
@@ -54,26 +57,6 @@ impl Verdict {
             Self::Unexpected { .. } => "unexpected",
         }
     }
-}
-
-/// How many environments a probe listed: "1 environment", "20+ environments" when LCS has
-/// more pages.
-pub fn environment_count(environments: &[EnvironmentSummary], more_pages: bool) -> String {
-    format!(
-        "{}{} environment{}",
-        environments.len(),
-        if more_pages { "+" } else { "" },
-        if environments.len() == 1 { "" } else { "s" }
-    )
-}
-
-/// The sentence for a throttled probe, the same in `lcsauth probe` and on the board; without
-/// a `Retry-After`, a minute.
-pub fn throttled_text(retry_after: Option<Duration>) -> String {
-    format!(
-        "throttled (429): LCS allows six calls per project per minute; retry after {}s",
-        retry_after.map_or(60, |d| d.as_secs())
-    )
 }
 
 /// The non-secret facts about an environment shown by the probe.
@@ -242,22 +225,6 @@ pub fn interpret(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Ver
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn probe_words_shared_by_both_fronts_count_environments_and_default_the_wait_to_a_minute() {
-        let env = EnvironmentSummary {
-            environment_name: None,
-            environment_type: None,
-            deployment_status_display: None,
-        };
-        assert_eq!(environment_count(&[], false), "0 environments");
-        assert_eq!(environment_count(std::slice::from_ref(&env), false), "1 environment");
-        assert_eq!(environment_count(&[env.clone(), env], true), "2+ environments");
-        assert!(throttled_text(None).ends_with("retry after 60s"));
-        assert!(throttled_text(Some(Duration::from_secs(7))).ends_with("retry after 7s"));
-        assert_eq!(Verdict::TokenRejected.key(), "token_rejected");
-        assert_eq!(Verdict::Throttled { retry_after: None }.key(), "throttled");
-    }
 
     #[test]
     fn success_envelope_lists_environments() {

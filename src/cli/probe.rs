@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 use serde_json::json;
 
-use lcsauth::lcs::{self, Verdict};
+use lcsauth::lcs::{self, Verdict, explain::Asked};
 use lcsauth::profile::ProjectId;
 
 use super::token_cmd;
@@ -63,17 +63,16 @@ pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json
     }
 }
 
-/// A verdict as an exit code (None = it works) and a sentence.
+/// A verdict as an exit code (None = it works) and a sentence: the library's, with the command
+/// that gets a fresh token where that is the way forward.
 fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (Option<Exit>, String) {
-    match v {
-        Verdict::Works {
-            environments,
-            more_pages,
-        } => {
-            let mut text = format!(
-                "works: the token of '{profile}' reads project {project} on {api} ({})",
-                lcs::environment_count(environments, *more_pages)
-            );
+    let asked = Asked {
+        project,
+        api_host: Some(api),
+    };
+    let mut text = v.explain(asked, str::to_string);
+    let exit = match v {
+        Verdict::Works { environments, .. } => {
             for e in environments {
                 let _ = write!(
                     text,
@@ -83,36 +82,17 @@ fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (Option<Exi
                     e.deployment_status_display.as_deref().unwrap_or("-")
                 );
             }
-            (None, text)
+            None
         }
-        Verdict::TokenRejected => (
-            Some(Exit::Refused),
-            format!(
-                "token rejected (401) by {api}: the token is expired or for another LCS region; check the profile's \
-                 region (`lcsauth regions`) and run `lcsauth token {profile} --force`"
-            ),
-        ),
-        Verdict::NotMember { message } => (
-            Some(Exit::Refused),
-            format!(
-                "not a project member: {message}. The user must be Project owner or Environment admin in LCS \
-                 project {project} and must have accepted the invitation and opened the project once"
-            ),
-        ),
-        Verdict::Throttled { retry_after } => (Some(Exit::Unavailable), lcs::throttled_text(*retry_after)),
-        Verdict::Refused { message, activity_id } => (
-            Some(Exit::Refused),
-            format!(
-                "LCS answered IsSuccess: false: {message}{}",
-                activity_id
-                    .as_ref()
-                    .map(|a| format!(" (activity id {a})"))
-                    .unwrap_or_default()
-            ),
-        ),
-        Verdict::Unexpected { status, detail } => (
-            Some(Exit::Unavailable),
-            format!("unexpected answer from {api}: {detail} (status {status})"),
-        ),
-    }
+        Verdict::TokenRejected => {
+            let _ = write!(
+                text,
+                ": check the profile's region (`lcsauth regions`) and run `lcsauth token {profile} --force`"
+            );
+            Some(Exit::Refused)
+        }
+        Verdict::NotMember { .. } | Verdict::Refused { .. } => Some(Exit::Refused),
+        Verdict::Throttled { .. } | Verdict::Unexpected { .. } => Some(Exit::Unavailable),
+    };
+    (exit, text)
 }

@@ -77,7 +77,7 @@ impl App {
         view.running = false;
         let (level, text) = match outcome {
             ProbeOutcome::Verdict(verdict) => {
-                let (level, word) = summary(&verdict);
+                let (level, word) = (level(&verdict), verdict.headline());
                 view.last = Some((Finding::Verdict(verdict), now));
                 (level, format!("Probe of '{name}' (project {project}): {word}."))
             }
@@ -109,21 +109,13 @@ fn failure_text(outcome: &ProbeOutcome) -> String {
     }
 }
 
-/// How a verdict reads on the status line.
-fn summary(v: &Verdict) -> (Level, String) {
+/// How urgent a verdict is on the status line.
+fn level(v: &Verdict) -> Level {
     match v {
-        Verdict::Works { environments, .. } => (
-            Level::Success,
-            format!(
-                "works, {} environment{}",
-                environments.len(),
-                if environments.len() == 1 { "" } else { "s" }
-            ),
-        ),
-        Verdict::TokenRejected => (Level::Error, "token rejected (401)".into()),
-        Verdict::NotMember { .. } => (Level::Error, "not a project member".into()),
-        Verdict::Throttled { .. } => (Level::Warning, "throttled (429)".into()),
-        Verdict::Refused { .. } => (Level::Error, "LCS answered IsSuccess: false".into()),
-        Verdict::Unexpected { status, .. } => (Level::Error, format!("unexpected answer (status {status})")),
+        Verdict::Works { .. } => Level::Success,
+        Verdict::Throttled { .. } => Level::Warning,
+        Verdict::TokenRejected | Verdict::NotMember { .. } | Verdict::Refused { .. } | Verdict::Unexpected { .. } => {
+            Level::Error
+        }
     }
 }

@@ -5,7 +5,8 @@
 use jiff::Timestamp;
 use ratatui::style::Style;
 
-use lcsauth::lcs::{self, Verdict};
+use lcsauth::lcs::Verdict;
+use lcsauth::lcs::explain::Asked;
 use lcsauth::profile::ProjectId;
 
 use crate::tui::probe::state::{Finding, ProbeView};
@@ -27,50 +28,23 @@ pub fn hide_urls(text: &str) -> String {
         .join(" ")
 }
 
-/// The sentence for a finding, and how it is shown.
+/// The sentence for a finding, and how it is shown: the library's, with the key that gets a
+/// fresh token where that is the way forward.
 pub fn verdict_text(finding: &Finding, project: &ProjectId, t: Theme) -> (String, Style) {
     let v = match finding {
         Finding::Failed(message) => return (format!("not probed: {message}"), t.error()),
         Finding::Verdict(v) => v,
     };
+    let asked = Asked {
+        project: project.as_str(),
+        api_host: None,
+    };
+    let text = v.explain(asked, hide_urls);
     match v {
-        Verdict::Works {
-            environments,
-            more_pages,
-        } => (
-            format!(
-                "works: the token reads project {project} ({})",
-                lcs::environment_count(environments, *more_pages)
-            ),
-            t.ok(),
-        ),
-        Verdict::TokenRejected => (
-            "token rejected (401): it expired, or it was issued for another LCS region: check the region, then r for a fresh token".into(),
-            t.error(),
-        ),
-        Verdict::NotMember { message } => (
-            format!(
-                "not a member of project {project}: {}. The user must be Project owner or Environment admin there, and must have accepted the invitation and opened the project once",
-                hide_urls(message)
-            ),
-            t.error(),
-        ),
-        Verdict::Throttled { retry_after } => (lcs::throttled_text(*retry_after), t.warn()),
-        Verdict::Refused { message, activity_id } => (
-            format!(
-                "LCS answered IsSuccess: false: {}{}",
-                hide_urls(message),
-                activity_id
-                    .as_ref()
-                    .map(|a| format!(" (activity id {})", hide_urls(a)))
-                    .unwrap_or_default()
-            ),
-            t.error(),
-        ),
-        Verdict::Unexpected { status, detail } => (
-            format!("unexpected answer (status {status}): {}", hide_urls(detail)),
-            t.error(),
-        ),
+        Verdict::Works { .. } => (text, t.ok()),
+        Verdict::TokenRejected => (format!("{text}: check the region, then r for a fresh token"), t.error()),
+        Verdict::Throttled { .. } => (text, t.warn()),
+        Verdict::NotMember { .. } | Verdict::Refused { .. } | Verdict::Unexpected { .. } => (text, t.error()),
     }
 }
 
