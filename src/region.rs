@@ -223,8 +223,18 @@ impl fmt::Display for Region {
     }
 }
 
+/// A region `FromStr` does not know.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UnknownRegion {
+    /// An Azure geography without an LCS instance of its own: its projects live on global LCS.
+    #[error("unknown region {given:?}: {place} is served by global (lcs.dynamics.com); use `global`")]
+    ServedByGlobal { given: String, place: &'static str },
+    #[error("unknown region {0:?}; expected one of {keys}", keys = Region::keys())]
+    Unknown(String),
+}
+
 impl FromStr for Region {
-    type Err = String;
+    type Err = UnknownRegion;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
@@ -250,15 +260,16 @@ impl FromStr for Region {
             ("us", "The US"),
         ];
         if let Some((_, place)) = served_by_global.iter().find(|(k, _)| *k == lower) {
-            return Err(format!(
-                "unknown region {s:?}: {place} is served by global (lcs.dynamics.com); use `global`"
-            ));
+            return Err(UnknownRegion::ServedByGlobal {
+                given: s.to_string(),
+                place,
+            });
         }
         REGIONS
             .iter()
             .find(|r| r.key == lower)
             .map(|r| r.region)
-            .ok_or_else(|| format!("unknown region {s:?}; expected one of {}", Region::keys()))
+            .ok_or_else(|| UnknownRegion::Unknown(s.to_string()))
     }
 }
 
@@ -277,14 +288,20 @@ mod tests {
             assert_eq!(r.key.parse::<Region>(), Ok(r.region));
         }
         assert_eq!("custom".parse::<Region>(), Ok(Region::Custom));
-        assert!("mars".parse::<Region>().unwrap_err().contains("gcc-high"));
+        assert!("mars".parse::<Region>().unwrap_err().to_string().contains("gcc-high"));
     }
 
     #[test]
     fn regions_without_an_lcs_instance_point_to_global() {
-        let e = "uk".parse::<Region>().unwrap_err();
+        let e = "uk".parse::<Region>().unwrap_err().to_string();
         assert!(e.contains("UK is served by global"), "{e}");
-        assert!("Japan".parse::<Region>().unwrap_err().contains("served by global"));
+        assert!(
+            "Japan"
+                .parse::<Region>()
+                .unwrap_err()
+                .to_string()
+                .contains("served by global")
+        );
     }
 
     #[test]

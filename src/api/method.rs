@@ -38,9 +38,14 @@ impl fmt::Display for Method {
     }
 }
 
+/// A method `lcsauth api` does not send.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown method {0:?}: use GET, HEAD, POST, PUT, PATCH or DELETE")]
+pub struct UnknownMethod(pub String);
+
 impl FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownMethod;
+    fn from_str(s: &str) -> Result<Self, UnknownMethod> {
         Ok(match s.to_ascii_uppercase().as_str() {
             "GET" => Self::Get,
             "HEAD" => Self::Head,
@@ -49,9 +54,7 @@ impl FromStr for Method {
             "PATCH" => Self::Patch,
             "DELETE" => Self::Delete,
             _ => {
-                return Err(format!(
-                    "unknown method {s:?}: use GET, HEAD, POST, PUT, PATCH or DELETE"
-                ));
+                return Err(UnknownMethod(s.to_string()));
             }
         })
     }

@@ -19,7 +19,7 @@ mod visible;
 pub mod wait;
 
 pub use effect::LcsOperation;
-pub use request::{ApiRequest, LCS_API_VERSION, Method, RequestError};
+pub use request::{ApiRequest, LCS_API_VERSION, Method, RequestError, UnknownMethod};
 pub use target::{Service, Target};
 pub use verdict::BODY_LIMIT;
 pub use visible::{visible, visible_line};

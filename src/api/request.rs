@@ -3,7 +3,7 @@
 
 use reqwest::Url;
 
-pub use super::method::Method;
+pub use super::method::{Method, UnknownMethod};
 use super::target::{Service, Target};
 use super::visible::visible_line;
 

@@ -94,7 +94,9 @@ pub fn resolve(profile: &Profile, audience: Option<&str>) -> Result<Target, Targ
     let own = service_of(profile);
     let wanted = match audience.map(str::trim) {
         None | Some("") => profile.default_audience(),
-        Some(text) => text.parse::<Audience>().map_err(TargetError::Unknown)?,
+        Some(text) => text
+            .parse::<Audience>()
+            .map_err(|e| TargetError::Unknown(e.to_string()))?,
     };
     let explicit = audience.is_some_and(|a| !a.trim().is_empty());
     match wanted {

@@ -105,14 +105,19 @@ impl fmt::Display for Cloud {
     }
 }
 
+/// A cloud `FromStr` does not know.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown cloud {0:?}; expected one of {keys}", keys = Cloud::keys())]
+pub struct UnknownCloud(pub String);
+
 impl FromStr for Cloud {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownCloud;
+    fn from_str(s: &str) -> Result<Self, UnknownCloud> {
         let lower = s.trim().to_ascii_lowercase();
         CLOUDS
             .iter()
             .find(|c| c.key == lower)
             .map(|c| c.cloud)
-            .ok_or_else(|| format!("unknown cloud {s:?}; expected one of {}", Cloud::keys()))
+            .ok_or_else(|| UnknownCloud(s.to_string()))
     }
 }

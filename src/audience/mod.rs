@@ -16,10 +16,10 @@ mod names;
 mod resource;
 mod text;
 
-pub use cloud::{CLOUDS, Cloud, CloudInfo};
+pub use cloud::{CLOUDS, Cloud, CloudInfo, UnknownCloud};
 pub use names::{AUDIENCE_FORMS, Audience, PRESETS};
 pub use resource::ApiPermission;
-pub use text::{format_list, parse_list};
+pub use text::{BadAudience, format_list, parse_list};
 
 #[cfg(test)]
 mod tests;

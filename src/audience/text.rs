@@ -5,11 +5,35 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::names::{AUDIENCE_FORMS, Audience};
+use crate::profile::field::BadUrl;
 use crate::profile::fields::BaseUrl;
+
+/// Why a text is not an audience.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BadAudience {
+    /// `dataverse` or `fno` without its URL; `what` names the URL, `example` its domain.
+    #[error("audience {given:?} needs the {what} URL, like {kind}:https://contoso.{example}")]
+    NeedsUrl {
+        given: String,
+        kind: String,
+        what: &'static str,
+        example: &'static str,
+    },
+    #[error("audience {given:?}: {url}")]
+    Url { given: String, url: BadUrl },
+    #[error("audience {given:?}: give the {what} URL without a path")]
+    UrlWithPath { given: String, what: &'static str },
+    #[error(
+        "audience {0:?} needs one scope of printable characters without spaces, like custom:https://graph.microsoft.com/.default"
+    )]
+    CustomScope(String),
+    #[error("unknown audience {0:?}; expected {forms}", forms = AUDIENCE_FORMS)]
+    Unknown(String),
+}
 
 /// Reads a comma-separated list of audiences (`powerplatform, dataverse:https://…`), as the
 /// command line's `--audiences` and the board's form take it; empty entries are skipped.
-pub fn parse_list(text: &str) -> Result<Vec<Audience>, String> {
+pub fn parse_list(text: &str) -> Result<Vec<Audience>, BadAudience> {
     text.split(',')
         .map(str::trim)
         .filter(|a| !a.is_empty())
@@ -34,25 +58,33 @@ impl fmt::Display for Audience {
 }
 
 impl FromStr for Audience {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadAudience;
+    fn from_str(s: &str) -> Result<Self, BadAudience> {
         let t = s.trim();
         let (kind, rest) = t.split_once(':').unwrap_or((t, ""));
-        let url = |what: &str| -> Result<BaseUrl, String> {
+        let url = |what: &'static str| -> Result<BaseUrl, BadAudience> {
             if rest.trim().is_empty() {
-                return Err(format!(
-                    "audience {s:?} needs the {what} URL, like {kind}:https://contoso.{}",
-                    example(kind)
-                ));
+                return Err(BadAudience::NeedsUrl {
+                    given: s.to_string(),
+                    kind: kind.to_string(),
+                    what,
+                    example: example(kind),
+                });
             }
             let text = if rest.contains("://") {
                 rest.to_string()
             } else {
                 format!("https://{rest}")
             };
-            let u: BaseUrl = text.parse().map_err(|e| format!("audience {s:?}: {e}"))?;
+            let u: BaseUrl = text.parse().map_err(|url| BadAudience::Url {
+                given: s.to_string(),
+                url,
+            })?;
             if u.as_str().splitn(4, '/').nth(3).is_some_and(|p| !p.is_empty()) {
-                return Err(format!("audience {s:?}: give the {what} URL without a path"));
+                return Err(BadAudience::UrlWithPath {
+                    given: s.to_string(),
+                    what,
+                });
             }
             Ok(u)
         };
@@ -66,20 +98,18 @@ impl FromStr for Audience {
                 let scope = rest.trim();
                 // Printable ASCII only: the scope is shown on terminals and sent in forms.
                 if scope.is_empty() || scope.len() > 512 || !scope.chars().all(|c| c.is_ascii_graphic()) {
-                    return Err(format!(
-                        "audience {s:?} needs one scope of printable characters without spaces, like custom:https://graph.microsoft.com/.default"
-                    ));
+                    return Err(BadAudience::CustomScope(s.to_string()));
                 }
                 Ok(Self::Custom(scope.to_string()))
             }
-            _ => Err(format!("unknown audience {s:?}; expected {AUDIENCE_FORMS}")),
+            _ => Err(BadAudience::Unknown(s.to_string())),
         }
     }
 }
 
 impl TryFrom<String> for Audience {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = BadAudience;
+    fn try_from(s: String) -> Result<Self, BadAudience> {
         s.parse()
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
-use lcsauth::audience::Audience;
+use lcsauth::audience::{Audience, BadAudience};
 use lcsauth::profile::{ProfileName, ProjectId};
 use lcsauth::time::duration;
 
@@ -247,7 +247,7 @@ pub enum CopyFormat {
     Bearer,
 }
 
-fn parse_audience(s: &str) -> Result<Audience, String> {
+fn parse_audience(s: &str) -> Result<Audience, BadAudience> {
     s.parse()
 }
 

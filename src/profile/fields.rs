@@ -1,5 +1,5 @@
 //! Validated profile fields: each type can only hold a value that passed its check, and the
-//! check's message says exactly what is wrong ("parse, don't validate").
+//! check's error ([`BadValue`], [`BadUrl`]) says exactly what is wrong ("parse, don't validate").
 
 use std::fmt;
 use std::net::IpAddr;
@@ -7,16 +7,18 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::field::{BadUrl, BadValue};
+
 macro_rules! string_newtype {
-    ($ty:ident) => {
+    ($ty:ident, $err:ty) => {
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
             }
         }
         impl TryFrom<String> for $ty {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
+            type Error = $err;
+            fn try_from(s: String) -> Result<Self, $err> {
                 s.parse()
             }
         }
@@ -37,24 +39,25 @@ macro_rules! string_newtype {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ProfileName(String);
-string_newtype!(ProfileName);
+string_newtype!(ProfileName, BadValue);
 
 impl FromStr for ProfileName {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadValue;
+    fn from_str(s: &str) -> Result<Self, BadValue> {
         if s.is_empty() || s.len() > 64 {
-            return Err(format!("profile name {s:?} must be 1 to 64 characters long"));
+            return Err(BadValue::NameLength(s.to_string()));
         }
         if let Some(bad) = s
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
         {
-            return Err(format!(
-                "profile name {s:?} contains {bad:?}; use only letters, digits, '.', '_' and '-'"
-            ));
+            return Err(BadValue::NameCharacter {
+                name: s.to_string(),
+                bad,
+            });
         }
         if s.starts_with('.') {
-            return Err(format!("profile name {s:?} must not start with '.'"));
+            return Err(BadValue::NameStartsWithDot(s.to_string()));
         }
         Ok(Self(s.to_string()))
     }
@@ -74,19 +77,16 @@ pub fn is_guid(s: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ClientId(String);
-string_newtype!(ClientId);
+string_newtype!(ClientId, BadValue);
 
 impl FromStr for ClientId {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadValue;
+    fn from_str(s: &str) -> Result<Self, BadValue> {
         let t = s.trim().trim_start_matches('{').trim_end_matches('}');
         if is_guid(t) {
             Ok(Self(t.to_ascii_lowercase()))
         } else {
-            Err(format!(
-                "client_id {s:?} is not a GUID; copy the \"Application (client) ID\" from the app \
-                 registration's Overview page (like 0a1b2c3d-4e5f-6789-abcd-ef0123456789)"
-            ))
+            Err(BadValue::ClientIdNotGuid(s.to_string()))
         }
     }
 }
@@ -95,23 +95,21 @@ impl FromStr for ClientId {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Tenant(String);
-string_newtype!(Tenant);
+string_newtype!(Tenant, BadValue);
 
 impl FromStr for Tenant {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadValue;
+    fn from_str(s: &str) -> Result<Self, BadValue> {
         let t = s.trim().to_ascii_lowercase();
         match t.as_str() {
-            "common" | "consumers" => Err(format!(
-                "tenant {s:?} is refused: the password grant does not work on /{t} (AADSTS9001023); \
-                 use the tenant's domain (contoso.onmicrosoft.com), its GUID, or `organizations`"
-            )),
+            "common" | "consumers" => Err(BadValue::TenantRefused {
+                given: s.to_string(),
+                endpoint: t.clone(),
+            }),
             "organizations" => Ok(Self(t)),
             _ if is_guid(&t) => Ok(Self(t)),
             _ if is_domain(&t) => Ok(Self(t)),
-            _ => Err(format!(
-                "tenant {s:?} is neither a domain (contoso.onmicrosoft.com), a GUID nor `organizations`"
-            )),
+            _ => Err(BadValue::TenantUnknown(s.to_string())),
         }
     }
 }
@@ -170,16 +168,14 @@ impl fmt::Display for Flow {
 }
 
 impl FromStr for Flow {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadValue;
+    fn from_str(s: &str) -> Result<Self, BadValue> {
         match s.trim() {
             "password" => Ok(Self::Password),
             "device-code" => Ok(Self::DeviceCode),
             "browser" => Ok(Self::Browser),
             "client-secret" => Ok(Self::ClientSecret),
-            other => Err(format!(
-                "unknown flow {other:?}; expected password, device-code, browser or client-secret"
-            )),
+            other => Err(BadValue::UnknownFlow(other.to_string())),
         }
     }
 }
@@ -188,26 +184,31 @@ impl FromStr for Flow {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct BaseUrl(String);
-string_newtype!(BaseUrl);
+string_newtype!(BaseUrl, BadUrl);
 
 impl FromStr for BaseUrl {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let url = reqwest::Url::parse(s.trim()).map_err(|e| format!("{s:?} is not a URL: {e}"))?;
+    type Err = BadUrl;
+    fn from_str(s: &str) -> Result<Self, BadUrl> {
+        let url = reqwest::Url::parse(s.trim()).map_err(|e| BadUrl::NotUrl {
+            given: s.to_string(),
+            reason: e.to_string(),
+        })?;
         let host = url.host_str().unwrap_or_default();
         match url.scheme() {
             "https" if !host.is_empty() => {}
             "http" if is_loopback(host) => {}
             "http" => {
-                return Err(format!(
-                    "{s:?} uses http:// for a host that is not loopback; tokens and passwords would \
-                     cross the network in clear text: use https://"
-                ));
+                return Err(BadUrl::ClearText(s.to_string()));
             }
-            other => return Err(format!("{s:?} must start with https:// (found {other}://)")),
+            other => {
+                return Err(BadUrl::Scheme {
+                    given: s.to_string(),
+                    scheme: other.to_string(),
+                });
+            }
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!("{s:?} must not have a query or fragment"));
+            return Err(BadUrl::QueryOrFragment(s.to_string()));
         }
         Ok(Self(url.as_str().trim_end_matches('/').to_string()))
     }
@@ -226,18 +227,16 @@ fn is_loopback(host: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ProjectId(String);
-string_newtype!(ProjectId);
+string_newtype!(ProjectId, BadValue);
 
 impl FromStr for ProjectId {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadValue;
+    fn from_str(s: &str) -> Result<Self, BadValue> {
         let t = s.trim();
         if !t.is_empty() && t.len() <= 20 && t.chars().all(|c| c.is_ascii_digit()) {
             Ok(Self(t.to_string()))
         } else {
-            Err(format!(
-                "project_id {s:?} is not a number; it is the number in the LCS portal URL /V2/ProjectOverview/<id>"
-            ))
+            Err(BadValue::ProjectIdNotNumber(s.to_string()))
         }
     }
 }
@@ -246,19 +245,16 @@ impl FromStr for ProjectId {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EnvironmentId(String);
-string_newtype!(EnvironmentId);
+string_newtype!(EnvironmentId, BadValue);
 
 impl FromStr for EnvironmentId {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BadValue;
+    fn from_str(s: &str) -> Result<Self, BadValue> {
         let t = s.trim();
         if !t.is_empty() && t.len() <= 64 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             Ok(Self(t.to_string()))
         } else {
-            Err(format!(
-                "environment_id {s:?} is not an LCS environment id (letters, digits and dashes, like the \
-                 EnvironmentId of `lcsauth api NAME /environmentinfo/v1/detail/project/{{projectId}}/`)"
-            ))
+            Err(BadValue::EnvironmentIdMalformed(s.to_string()))
         }
     }
 }
@@ -275,7 +271,7 @@ mod tests {
         assert!("7d5a0c1e-9b2f-4e3a-8c6d-1f0e2b4a6c8d".parse::<EnvironmentId>().is_ok());
         assert!("../x".parse::<EnvironmentId>().is_err());
         assert!("a b".parse::<EnvironmentId>().is_err());
-        assert!("a b".parse::<ProfileName>().unwrap_err().contains("' '"));
+        assert!("a b".parse::<ProfileName>().unwrap_err().to_string().contains("' '"));
         assert!("x".repeat(65).parse::<ProfileName>().is_err());
         assert!("x".repeat(64).parse::<ProfileName>().is_ok());
     }
@@ -284,12 +280,24 @@ mod tests {
     fn client_id_must_be_a_guid_and_is_lowercased() {
         let id: ClientId = "0A1B2C3D-4E5F-6789-ABCD-EF0123456789".parse().unwrap();
         assert_eq!(id.as_str(), "0a1b2c3d-4e5f-6789-abcd-ef0123456789");
-        assert!("not-a-guid".parse::<ClientId>().unwrap_err().contains("is not a GUID"));
+        assert!(
+            "not-a-guid"
+                .parse::<ClientId>()
+                .unwrap_err()
+                .to_string()
+                .contains("is not a GUID")
+        );
     }
 
     #[test]
     fn tenant_refuses_common_and_consumers() {
-        assert!("common".parse::<Tenant>().unwrap_err().contains("AADSTS9001023"));
+        assert!(
+            "common"
+                .parse::<Tenant>()
+                .unwrap_err()
+                .to_string()
+                .contains("AADSTS9001023")
+        );
         assert!("Consumers".parse::<Tenant>().is_err());
         assert!("organizations".parse::<Tenant>().is_ok());
         assert!("contoso.onmicrosoft.com".parse::<Tenant>().is_ok());
@@ -306,12 +314,30 @@ mod tests {
             "http://login.example.com"
                 .parse::<BaseUrl>()
                 .unwrap_err()
+                .to_string()
                 .contains("not loopback")
         );
         assert!("ftp://x".parse::<BaseUrl>().is_err());
         assert_eq!(
             "https://login.microsoftonline.us/".parse::<BaseUrl>().unwrap().as_str(),
             "https://login.microsoftonline.us"
+        );
+    }
+
+    #[test]
+    fn each_value_error_names_the_field_it_is_about() {
+        use super::super::field::Field;
+        let field = |e: BadValue| e.field();
+        assert_eq!(field("a b".parse::<ProfileName>().unwrap_err()), Field::Name);
+        assert_eq!(field(".x".parse::<ProfileName>().unwrap_err()), Field::Name);
+        assert_eq!(field("common".parse::<Tenant>().unwrap_err()), Field::Tenant);
+        assert_eq!(field("contoso".parse::<Tenant>().unwrap_err()), Field::Tenant);
+        assert_eq!(field("nope".parse::<ClientId>().unwrap_err()), Field::ClientId);
+        assert_eq!(field("sms".parse::<Flow>().unwrap_err()), Field::Flow);
+        assert_eq!(field("abc".parse::<ProjectId>().unwrap_err()), Field::ProjectId);
+        assert_eq!(
+            field("../x".parse::<EnvironmentId>().unwrap_err()),
+            Field::EnvironmentId
         );
     }
 }

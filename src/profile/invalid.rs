@@ -1,58 +1,10 @@
 //! Why a profile is unusable as a whole, and which of its fields to change: the command line
 //! prints the sentence, the board's form marks the field.
 
-use std::fmt;
-
 use crate::audience::Audience;
 
+use super::field::Field;
 use super::fields::{Flow, ProfileName};
-
-/// A field of a profile, named as in `profiles.toml`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
-    Name,
-    Tenant,
-    ClientId,
-    Region,
-    Username,
-    Flow,
-    Authority,
-    Scope,
-    ApiHost,
-    ProjectId,
-    EnvironmentId,
-    RememberPassword,
-    Cloud,
-    Audiences,
-}
-
-impl Field {
-    /// The TOML key of the field.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Tenant => "tenant",
-            Self::ClientId => "client_id",
-            Self::Region => "region",
-            Self::Username => "username",
-            Self::Flow => "flow",
-            Self::Authority => "authority",
-            Self::Scope => "scope",
-            Self::ApiHost => "api_host",
-            Self::ProjectId => "project_id",
-            Self::EnvironmentId => "environment_id",
-            Self::RememberPassword => "remember_password",
-            Self::Cloud => "cloud",
-            Self::Audiences => "audiences",
-        }
-    }
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
 
 /// A cross-field rule a profile breaks; the sentence names no profile.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

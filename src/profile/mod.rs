@@ -5,6 +5,7 @@
 //! parses and refuses itself; `invalid` what a whole profile can get wrong, each problem knowing
 //! its field; `store` is `profiles.toml` (parse with positions, atomic save, lock, the default).
 
+pub mod field;
 pub mod fields;
 pub mod invalid;
 pub mod store;
@@ -13,8 +14,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use field::{BadUrl, BadValue, Field};
 pub use fields::{BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant};
-pub use invalid::{Field, Invalid, Problem};
+pub use invalid::{Invalid, Problem};
 
 use crate::audience::{Audience, Cloud};
 use crate::region::{Region, default_scope};

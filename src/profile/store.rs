@@ -95,9 +95,9 @@ impl Config {
         }
         let default_profile = match raw.default_profile {
             Some(name) => {
-                let parsed: ProfileName = name.parse().map_err(|message| ConfigError::Invalid {
+                let parsed = name.parse::<ProfileName>().map_err(|bad| ConfigError::Invalid {
                     location: at(text.find("default_profile").unwrap_or(0)),
-                    message,
+                    message: bad.to_string(),
                 })?;
                 // A default that names a removed profile is ignored rather than fatal.
                 profiles.iter().any(|p| p.name == parsed).then_some(parsed)

@@ -13,7 +13,7 @@ use lcsauth::audience::Audience;
 use lcsauth::broker::{Broker, NetSettings};
 use lcsauth::paths::ConfigDir;
 use lcsauth::profile::store::ProfileStore;
-use lcsauth::profile::{BaseUrl, Flow, Profile, ProjectId};
+use lcsauth::profile::{BadValue, BaseUrl, Flow, Profile, ProjectId};
 use lcsauth::region::Region;
 use lcsauth::secret::memory::MemoryStore;
 use lcsauth::secret::{Secret, SecretStore};
@@ -61,13 +61,13 @@ const SAMPLES: [(&str, Region, &str, &str); 4] = [
     ),
 ];
 
-fn failure(what: &str) -> impl Fn(String) -> Failure + '_ {
+fn failure<E: std::fmt::Display>(what: &str) -> impl Fn(E) -> Failure + '_ {
     move |e| Failure::new(Exit::Failure, format!("demo: {what}: {e}"))
 }
 
 /// The sample profiles; the last one signs in with a device code. The simulator is their
 /// sign-in host and their LCS API.
-fn samples(simulator: &BaseUrl) -> Result<Vec<Profile>, String> {
+fn samples(simulator: &BaseUrl) -> Result<Vec<Profile>, BadValue> {
     let project: ProjectId = PROJECT.parse()?;
     SAMPLES
         .iter()

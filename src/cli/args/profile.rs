@@ -4,8 +4,8 @@
 use clap::{Args, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 
-use lcsauth::audience::{Audience, Cloud};
-use lcsauth::profile::{BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant};
+use lcsauth::audience::{Audience, BadAudience, Cloud};
+use lcsauth::profile::{BadValue, BaseUrl, ClientId, EnvironmentId, Flow, ProfileName, ProjectId, Tenant};
 use lcsauth::region::Region;
 
 use super::super::candidates;
@@ -128,16 +128,16 @@ pub struct ProfileFields {
     pub audiences: Option<Clearable<Vec<Audience>>>,
 }
 
-fn audience_list(s: &str) -> Result<Clearable<Vec<Audience>>, String> {
+fn audience_list(s: &str) -> Result<Clearable<Vec<Audience>>, BadAudience> {
     let list = lcsauth::audience::parse_list(s)?;
     Ok(Clearable(Some(list).filter(|l| !l.is_empty())))
 }
 
-fn parse_flow(s: &str) -> Result<Flow, String> {
+fn parse_flow(s: &str) -> Result<Flow, BadValue> {
     s.parse()
 }
 
-fn optional<T: std::str::FromStr<Err = String>>(s: &str) -> Result<Clearable<T>, String> {
+fn optional<T: std::str::FromStr>(s: &str) -> Result<Clearable<T>, T::Err> {
     if s.trim().is_empty() {
         Ok(Clearable(None))
     } else {

@@ -3,27 +3,43 @@
 
 use std::str::FromStr;
 
-use lcsauth::profile::{BaseUrl, ClientId, Field, Flow, Profile, ProfileName, ProjectId, Tenant};
+use lcsauth::profile::{BadUrl, BadValue, BaseUrl, ClientId, Field, Flow, Profile, ProfileName, ProjectId, Tenant};
 
 use crate::tui::form::state::{FieldId, ProfileForm};
 
 type Errors = Vec<(FieldId, String)>;
 
-fn required<T: FromStr<Err = String>>(text: &str, field: FieldId, what: &str, errors: &mut Errors) -> Option<T> {
+/// A field the profile cannot do without; its error marks the field the check names.
+fn required<T: FromStr<Err = BadValue>>(text: &str, field: Field, what: &str, errors: &mut Errors) -> Option<T> {
     let t = text.trim();
     if t.is_empty() {
-        errors.push((field, format!("required: {what}")));
+        errors.push((input_of(field), format!("required: {what}")));
         return None;
     }
-    t.parse().map_err(|e| errors.push((field, e))).ok()
+    t.parse()
+        .map_err(|e: BadValue| errors.push((input_of(e.field()), e.to_string())))
+        .ok()
 }
 
-fn optional<T: FromStr<Err = String>>(text: &str, field: FieldId, errors: &mut Errors) -> Option<T> {
+fn optional<T: FromStr<Err = BadValue>>(text: &str, errors: &mut Errors) -> Option<T> {
     let t = text.trim();
     if t.is_empty() {
         return None;
     }
-    t.parse().map_err(|e| errors.push((field, e))).ok()
+    t.parse()
+        .map_err(|e: BadValue| errors.push((input_of(e.field()), e.to_string())))
+        .ok()
+}
+
+/// A URL field: a URL's check cannot know which field it is for, so the caller says.
+fn optional_url(text: &str, field: Field, errors: &mut Errors) -> Option<BaseUrl> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    t.parse()
+        .map_err(|e: BadUrl| errors.push((input_of(field), e.to_string())))
+        .ok()
 }
 
 /// The form's input for a field of the profile; a field not on the form is told at the top.
@@ -50,7 +66,7 @@ impl ProfileForm {
         let mut errors = Errors::new();
         let name: Option<ProfileName> = required(
             self.name.value(),
-            FieldId::Name,
+            Field::Name,
             "1 to 64 letters, digits, '.', '_' or '-'",
             &mut errors,
         );
@@ -62,21 +78,21 @@ impl ProfileForm {
         }
         let tenant: Option<Tenant> = required(
             self.tenant.value(),
-            FieldId::Tenant,
+            Field::Tenant,
             "the tenant's domain (contoso.onmicrosoft.com), its GUID, or organizations",
             &mut errors,
         );
         let client_id: Option<ClientId> = required(
             self.client_id.value(),
-            FieldId::ClientId,
+            Field::ClientId,
             "the app registration's Application (client) ID, a GUID",
             &mut errors,
         );
-        let authority: Option<BaseUrl> = optional(self.authority.value(), FieldId::Authority, &mut errors);
-        let api_host: Option<BaseUrl> = optional(self.api_host.value(), FieldId::ApiHost, &mut errors);
-        let project_id: Option<ProjectId> = optional(self.project_id.value(), FieldId::ProjectId, &mut errors);
+        let authority = optional_url(self.authority.value(), Field::Authority, &mut errors);
+        let api_host = optional_url(self.api_host.value(), Field::ApiHost, &mut errors);
+        let project_id: Option<ProjectId> = optional(self.project_id.value(), &mut errors);
         let audiences = lcsauth::audience::parse_list(self.audiences.value())
-            .map_err(|e| errors.push((FieldId::Audiences, e)))
+            .map_err(|e| errors.push((input_of(Field::Audiences), e.to_string())))
             .unwrap_or_default();
         let username = Some(self.username.value().trim().to_string()).filter(|u| !u.is_empty());
         let scope = Some(self.scope.value().trim().to_string()).filter(|s| !s.is_empty());
