@@ -1,15 +1,17 @@
 //! The identity's audiences in the detail pane: one line each with its state, countdown and a
 //! bar of its remaining lifetime (the board's own helpers), the one `c` and `r` act on marked.
 
+use std::time::Duration;
+
 use jiff::Timestamp;
 use ratatui::style::Style;
 
+use lcsauth::audience::Audience;
 use lcsauth::broker::Status;
 use lcsauth::token::TokenState;
 
 use super::text::bar;
 use super::theme::{Badge, Theme};
-use crate::tui::app::state::App;
 use crate::tui::roster::list::Entry;
 use crate::tui::time::{between, countdown};
 
@@ -26,14 +28,20 @@ pub fn badge_of(state: TokenState) -> Badge {
     }
 }
 
-/// Adds the "Audiences" lines when the identity has more than its `lcs` audience.
-pub fn lines(add: &mut impl FnMut(&str, &str, Style), app: &App, entry: &Entry, now: Timestamp, theme: Theme) {
+/// Adds the "Audiences" lines when the identity has more than its `lcs` audience; `chosen` is
+/// the one `c` and `r` act on.
+pub fn lines(
+    add: &mut impl FnMut(&str, &str, Style),
+    entry: &Entry,
+    chosen: &Audience,
+    min_valid: Duration,
+    now: Timestamp,
+    theme: Theme,
+) {
     let audiences = entry.audiences();
     if audiences.len() < 2 {
         return;
     }
-    let min_valid = app.roster.settings.min_valid;
-    let chosen = app.selected_audience();
     for (i, audience) in audiences.iter().enumerate() {
         let view = entry.state.view(audience);
         let st = Status::of(view, now, min_valid);
@@ -52,7 +60,7 @@ pub fn lines(add: &mut impl FnMut(&str, &str, Style), app: &App, entry: &Entry, 
             }
             _ => ("-".to_string(), String::new()),
         };
-        let mark = if *audience == chosen { "▸ " } else { "" };
+        let mark = if audience == chosen { "▸ " } else { "" };
         let left = if live.is_some() {
             format!(" · {left} left {gauge}")
         } else {
@@ -60,7 +68,7 @@ pub fn lines(add: &mut impl FnMut(&str, &str, Style), app: &App, entry: &Entry, 
         };
         let text = format!("{mark}{} · {}{left}", audience.name(), b.word());
         let label = if i == 0 { "Audiences" } else { "" };
-        let style = if *audience == chosen {
+        let style = if audience == chosen {
             theme.badge(b).patch(theme.strong())
         } else {
             theme.badge(b)
@@ -68,7 +76,7 @@ pub fn lines(add: &mut impl FnMut(&str, &str, Style), app: &App, entry: &Entry, 
         add(label, &text, style);
     }
     add("", "Tab chooses the audience c and r act on", theme.dim());
-    if let Some(err) = entry.state.slot(&chosen).last_error.filter(|_| !chosen.is_lcs()) {
+    if let Some(err) = entry.state.slot(chosen).last_error.filter(|_| !chosen.is_lcs()) {
         add("Audience error", &err.message, theme.error());
         if let Some(fix) = &err.fix {
             add("Fix", fix, theme.strong());

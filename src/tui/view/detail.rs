@@ -93,7 +93,7 @@ pub fn lines(app: &App, entry: &Entry, now: Timestamp, width: usize) -> Vec<Line
     if let Some(m) = lcsauth::broker::Status::of(entry.state.clone(), now, min_valid).user_mismatch(profile) {
         add("Warning", &m, theme.warn());
     }
-    audiences::lines(&mut add, app, entry, now, theme);
+    audiences::lines(&mut add, entry, &app.selected_audience(), min_valid, now, theme);
     if let Some(view) = &entry.probe {
         probe_view::lines(&mut add, view, now, theme);
     }

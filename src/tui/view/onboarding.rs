@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::text::wrap;
+use super::theme::Theme;
 use crate::tui::app::state::App;
 use crate::tui::form::view as form_view;
 
@@ -23,8 +24,7 @@ pub const NOTES: [&str; 2] = [
     "MFA account → device code or browser (the password flow cannot pass MFA).",
 ];
 
-fn step_lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    let t = app.theme;
+fn step_lines(t: Theme, width: usize) -> Vec<Line<'static>> {
     let demo = "No profiles yet. To see lcsauth work without a tenant: q, then `lcsauth demo`.";
     let intro = "Once per tenant, an Entra admin prepares an app registration:";
     let mut out: Vec<Line<'static>> = wrap(demo, width)
@@ -53,7 +53,7 @@ fn step_lines(app: &App, width: usize) -> Vec<Line<'static>> {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme;
-    let steps = step_lines(app, usize::from(area.width.saturating_sub(2)));
+    let steps = step_lines(t, usize::from(area.width.saturating_sub(2)));
     let steps_height = u16::try_from(steps.len()).unwrap_or(u16::MAX).saturating_add(2);
     let [top, rest] = Layout::vertical([Constraint::Length(steps_height), Constraint::Fill(1)]).areas(area);
     let block = Block::bordered()
