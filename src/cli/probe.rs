@@ -68,6 +68,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, project_id: Option<ProjectId>, as_json
 fn describe(v: &Verdict, profile: &str, project: &str, api: &str) -> (Option<Exit>, String) {
     let asked = Asked {
         project,
+        profile: Some(profile),
         api_host: Some(api),
     };
     let mut text = v.explain(asked, str::to_string);

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use super::{EnvironmentSummary, Verdict};
 
-/// Where a probe asked: the project, and the API host when the reader should see it.
+/// What a probe asked about. The profile and the API host are named in the sentence only when
+/// given: the board shows them beside it, the command line does not.
 #[derive(Clone, Copy, Debug)]
 pub struct Asked<'a> {
     pub project: &'a str,
+    pub profile: Option<&'a str>,
     pub api_host: Option<&'a str>,
 }
 
@@ -32,14 +34,19 @@ impl Verdict {
     /// What the verdict means, in one sentence. `quote` writes the words that come from LCS
     /// (its message, activity id, detail): the board hides the addresses in them.
     pub fn explain(&self, asked: Asked<'_>, quote: impl Fn(&str) -> String) -> String {
-        let Asked { project, api_host } = asked;
+        let Asked {
+            project,
+            profile,
+            api_host,
+        } = asked;
         let on = |word: &str| api_host.map(|h| format!(" {word} {h}")).unwrap_or_default();
+        let of = profile.map(|p| format!(" of '{p}'")).unwrap_or_default();
         match self {
             Self::Works {
                 environments,
                 more_pages,
             } => format!(
-                "works: the token reads project {project}{} ({})",
+                "works: the token{of} reads project {project}{} ({})",
                 on("on"),
                 environment_count(environments, *more_pages)
             ),
@@ -94,10 +101,12 @@ mod tests {
 
     const BOARD: Asked<'static> = Asked {
         project: "1234567",
+        profile: None,
         api_host: None,
     };
     const CLI: Asked<'static> = Asked {
         project: "1234567",
+        profile: Some("contoso-prod"),
         api_host: Some("https://lcsapi.lcs.dynamics.com"),
     };
 
@@ -145,7 +154,7 @@ mod tests {
     }
 
     #[test]
-    fn the_api_host_is_named_only_when_asked_for() {
+    fn the_profile_and_the_api_host_are_named_only_when_given() {
         let works = Verdict::Works {
             environments: vec![env()],
             more_pages: false,
@@ -156,7 +165,7 @@ mod tests {
         );
         assert_eq!(
             works.explain(CLI, str::to_string),
-            "works: the token reads project 1234567 on https://lcsapi.lcs.dynamics.com (1 environment)"
+            "works: the token of 'contoso-prod' reads project 1234567 on https://lcsapi.lcs.dynamics.com (1 environment)"
         );
         let odd = Verdict::Unexpected {
             status: 502,

@@ -37,6 +37,7 @@ pub fn verdict_text(finding: &Finding, project: &ProjectId, t: Theme) -> (String
     };
     let asked = Asked {
         project: project.as_str(),
+        profile: None,
         api_host: None,
     };
     let text = v.explain(asked, hide_urls);
