@@ -2,8 +2,9 @@
 //!
 //! `Profile` and `Settings` are here with the rules both fronts follow when a profile changes
 //! (`switch_flow`, `secret_meaning_changed`); `fields` holds the typed fields, each of which
-//! parses and refuses itself; `invalid` what a whole profile can get wrong, each problem knowing
-//! its field; `store` is `profiles.toml` (parse with positions, atomic save, lock, the default).
+//! parses and refuses itself; `field` names the fields and holds the errors of their own checks,
+//! each knowing its field; `invalid` what a whole profile can get wrong, each problem knowing its
+//! field; `store` is `profiles.toml` (parse with positions, atomic save, lock, the default).
 
 pub mod field;
 pub mod fields;
