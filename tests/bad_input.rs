@@ -8,24 +8,11 @@
 mod common;
 
 use base64::Engine as _;
+use common::signed::{SignedIn, assert_no_panic, signed_in};
 use common::{Harness, sim_config, stderr, stdout};
 use lcsauth::sim::{Endpoint, Scripted};
 
-struct SignedIn {
-    h: Harness,
-    access: String,
-    refresh: String,
-}
-
-fn signed_in() -> SignedIn {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
-    let access = h.sim.last_access_token().unwrap();
-    let refresh = h.sim.issued_refresh_tokens().last().cloned().unwrap();
-    SignedIn { h, access, refresh }
-}
-
+// What these tests ask of the signed-in profile beyond the faults' checks.
 impl SignedIn {
     /// Scripts one 200 answer with this body for the next refresh and runs `token --force`.
     fn refresh_answered(&self, body: &str) -> assert_cmd::assert::Assert {
@@ -53,10 +40,6 @@ impl SignedIn {
     fn remaining_seconds(&self) -> i64 {
         self.h.status_json()[0]["remaining_seconds"].as_i64().unwrap()
     }
-}
-
-fn assert_no_panic(err: &str) {
-    assert!(!err.contains("panicked"), "{err}");
 }
 
 /// An unsigned JWT whose payload ends at `exp_in` seconds from now.

@@ -73,9 +73,7 @@ aadsts_cases! {
 // reached a server (tests/promises_refusals.rs).
 #[test]
 fn throttled_429_with_retry_after_is_retried_then_succeeds() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     h.sim.script(Endpoint::Token, Scripted::too_many_requests(1));
     let started = std::time::Instant::now();
     h.token(&["--force"]).success();
@@ -88,9 +86,7 @@ fn throttled_429_with_retry_after_is_retried_then_succeeds() {
 
 #[test]
 fn unavailable_503_twice_is_retried_then_succeeds() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     h.sim.script(Endpoint::Token, Scripted::service_unavailable(Some(0)));
     h.sim.script(Endpoint::Token, Scripted::service_unavailable(None));
     h.token(&["--force"]).success();
@@ -99,9 +95,7 @@ fn unavailable_503_twice_is_retried_then_succeeds() {
 
 #[test]
 fn persistent_503_gives_up_with_the_unavailable_exit_code() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     for _ in 0..6 {
         h.sim.script(Endpoint::Token, Scripted::service_unavailable(Some(0)));
     }
@@ -110,59 +104,39 @@ fn persistent_503_gives_up_with_the_unavailable_exit_code() {
     assert_eq!(h.token_requests().len(), 5, "bounded: four attempts after the sign-in");
 }
 
-#[test]
-fn a_503_on_the_password_grant_is_not_retried() {
+/// Scripts one answer for the sign-in and returns stderr of the failed login (exit 4).
+fn sign_in_failing_with(answer: Scripted) -> (Harness, String) {
     let h = Harness::new(sim_config());
     h.add_profile(&[]);
-    h.sim.script(Endpoint::Token, Scripted::service_unavailable(Some(0)));
+    h.sim.script(Endpoint::Token, answer);
     let err = stderr(&h.login().code(4));
+    (h, err)
+}
+
+#[test]
+fn a_503_on_the_password_grant_is_not_retried() {
+    let (h, err) = sign_in_failing_with(Scripted::service_unavailable(Some(0)));
     assert!(err.contains("unavailable (HTTP 503)"), "{err}");
     assert_eq!(h.token_requests().len(), 1, "a password is not sent twice");
 }
 
 #[test]
 fn html_page_with_200_is_reported_as_a_proxy_not_parsed() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.sim.script(Endpoint::Token, Scripted::Html200);
-    let err = stderr(&h.login().code(4));
+    let (_h, err) = sign_in_failing_with(Scripted::Html200);
     assert!(err.contains("HTML page instead of JSON"), "{err}");
 }
 
 #[test]
 fn garbage_body_is_reported_without_quoting_it() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.sim.script(Endpoint::Token, Scripted::Garbage);
-    let err = stderr(&h.login().code(4));
+    let (_h, err) = sign_in_failing_with(Scripted::Garbage);
     assert!(err.contains("unexpected answer"), "{err}");
 }
 
 #[test]
 fn connection_refused_is_a_network_failure() {
     let h = Harness::new(sim_config());
-    // A port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    h.cmd()
-        .args([
-            "profile",
-            "add",
-            &h.name,
-            "--tenant",
-            common::TENANT,
-            "--client-id",
-            common::CLIENT_ID,
-        ])
-        .args([
-            "--username",
-            common::USER,
-            "--authority",
-            &format!("http://127.0.0.1:{port}"),
-        ])
+    h.add_cmd(&h.name)
+        .args(["--username", common::USER, "--authority", &common::dead_url()])
         .assert()
         .success();
     let err = stderr(&h.login().code(4));
@@ -173,11 +147,7 @@ fn connection_refused_is_a_network_failure() {
 fn an_endpoint_that_never_answers_times_out_with_a_clear_message() {
     let h = Harness::new(sim_config());
     h.add_profile(&[]);
-    let file = h.config_dir().join("profiles.toml");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("http_timeout = \"30s\"", "http_timeout = \"1s\"");
-    std::fs::write(&file, text).unwrap();
+    h.set_http_timeout("1s");
     h.sim.script(Endpoint::Token, Scripted::Hang);
     let err = stderr(&h.login().code(4));
     assert!(err.contains("no answer from") && err.contains("within 1s"), "{err}");
@@ -185,24 +155,7 @@ fn an_endpoint_that_never_answers_times_out_with_a_clear_message() {
 
 fn mfa_refusal_stderr(env: &[(&str, &str)], unset: &[&str]) -> (Harness, String) {
     let h = Harness::new(sim_config());
-    h.cmd()
-        .args([
-            "profile",
-            "add",
-            &h.name,
-            "--tenant",
-            common::TENANT,
-            "--client-id",
-            common::CLIENT_ID,
-        ])
-        .args([
-            "--username",
-            "mfa@contoso.onmicrosoft.com",
-            "--authority",
-            &h.sim.base_url(),
-        ])
-        .assert()
-        .success();
+    h.add_profile_as(common::MFA_USER, &[]);
     let mut cmd = h.cmd();
     cmd.args(["login", &h.name, "--password-stdin"])
         .write_stdin(format!("{}\n", common::PASSWORD));

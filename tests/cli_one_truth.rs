@@ -12,9 +12,7 @@ use common::{Harness, sim_config, stderr, stdout};
 
 #[test]
 fn a_forty_second_token_is_handed_out_with_a_warning_and_exit_0_without_a_request_storm() {
-    let h = Harness::new(sim_config().lifetime(Duration::from_secs(40)));
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config().lifetime(Duration::from_secs(40)), &[]);
     assert_eq!(h.token_requests().len(), 1);
     // Ten calls with the default min_valid (15m): the 40-second token is the freshest there is.
     for _ in 0..10 {
@@ -42,9 +40,7 @@ fn a_forty_second_token_is_handed_out_with_a_warning_and_exit_0_without_a_reques
 
 #[test]
 fn a_short_token_past_its_half_life_is_fetched_once_then_served_from_the_cache() {
-    let h = Harness::new(sim_config().lifetime(Duration::from_secs(4)));
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config().lifetime(Duration::from_secs(4)), &[]);
     std::thread::sleep(Duration::from_millis(2300));
     let first = h.token(&[]).success();
     assert!(stderr(&first).contains("that live 4s"), "{}", stderr(&first));
@@ -60,9 +56,7 @@ fn a_short_token_past_its_half_life_is_fetched_once_then_served_from_the_cache()
 
 #[test]
 fn format_header_is_the_whole_header_line_and_bearer_the_value_in_token() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     let at = h.sim.last_access_token().unwrap();
     let header = stdout(&h.token(&["--format", "header"]).success());
     assert_eq!(header, format!("Authorization: Bearer {at}\n"));
@@ -76,16 +70,10 @@ fn format_header_is_the_whole_header_line_and_bearer_the_value_in_token() {
 
 #[test]
 fn a_rename_keeps_the_tokens_and_makes_no_request() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     let at = h.sim.last_access_token().unwrap();
     let new = format!("{}-renamed", h.name);
-    let out = h
-        .cmd()
-        .args(["profile", "edit", &h.name, "--rename", &new])
-        .assert()
-        .success();
+    let out = h.edit(&["--rename", &new]).success();
     assert!(stderr(&out).contains("tokens were kept"), "{}", stderr(&out));
     let token = h.cmd().args(["token", &new]).assert().success();
     assert_eq!(stdout(&token).trim(), at);
@@ -96,39 +84,20 @@ fn a_rename_keeps_the_tokens_and_makes_no_request() {
 #[test]
 fn switching_an_mfa_refused_profile_to_device_code_clears_the_error() {
     let h = Harness::new(sim_config());
-    let url = h.sim.base_url();
-    h.cmd()
-        .args([
-            "profile",
-            "add",
-            &h.name,
-            "--tenant",
-            common::TENANT,
-            "--client-id",
-            common::CLIENT_ID,
-        ])
-        .args(["--username", "mfa@contoso.onmicrosoft.com", "--authority", &url])
-        .assert()
-        .success();
+    h.add_profile_as(common::MFA_USER, &[]);
     h.login().code(3);
     assert!(h.status_json()[0]["last_error"].is_object());
-    let out = h
-        .cmd()
-        .args(["profile", "edit", &h.name, "--flow", "device-code"])
-        .assert()
-        .success();
+    let out = h.edit(&["--flow", "device-code"]).success();
     assert!(stderr(&out).contains("last error was cleared"), "{}", stderr(&out));
     assert!(h.status_json()[0]["last_error"].is_null());
-    let show = stdout(&h.cmd().args(["profile", "show", &h.name]).assert().success());
+    let show = h.show();
     assert!(!show.contains("AADSTS"), "{show}");
 }
 
 #[test]
 fn profile_show_prints_whole_seconds_and_status_has_a_user_column() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
-    let show = stdout(&h.cmd().args(["profile", "show", &h.name]).assert().success());
+    let h = Harness::signed_in(sim_config(), &[]);
+    let show = h.show();
     let line = show.lines().find(|l| l.starts_with("expires_at:")).unwrap();
     assert!(line.contains(" UTC (") && !line.contains('.'), "{line}");
     let status = stdout(&h.cmd().arg("status").assert().success());
@@ -151,20 +120,7 @@ fn a_wrong_lcsauth_profile_names_the_variable_and_suggests_near_names() {
 #[test]
 fn region_uk_says_it_is_served_by_global() {
     let h = Harness::new(sim_config());
-    let out = h
-        .cmd()
-        .args([
-            "profile",
-            "add",
-            "x",
-            "--tenant",
-            common::TENANT,
-            "--client-id",
-            common::CLIENT_ID,
-        ])
-        .args(["--region", "uk"])
-        .assert()
-        .code(2);
+    let out = h.add_cmd("x").args(["--region", "uk"]).assert().code(2);
     assert!(stderr(&out).contains("UK is served by global"), "{}", stderr(&out));
 }
 
@@ -172,23 +128,15 @@ fn region_uk_says_it_is_served_by_global() {
 fn completion_offers_profile_names_regions_and_flows_in_every_shell() {
     let h = Harness::new(sim_config());
     h.add_profile(&[]);
-    let complete = |shell: &str, words: &[&str]| {
-        let mut cmd = h.cmd();
-        cmd.env("COMPLETE", shell).arg("--").arg("lcsauth").args(words);
-        // bash, zsh and PowerShell pass the index of the word being completed.
-        cmd.env("_CLAP_COMPLETE_INDEX", words.len().to_string())
-            .env("_CLAP_IFS", "\n");
-        stdout(&cmd.assert().success())
-    };
     for shell in ["bash", "zsh", "fish", "powershell"] {
-        let names = complete(shell, &["token", ""]);
+        let names = h.complete(shell, &["token", ""]);
         assert!(names.contains(&h.name), "{shell}: {names}");
-        let regions = complete(shell, &["profile", "add", "x", "--region", ""]);
+        let regions = h.complete(shell, &["profile", "add", "x", "--region", ""]);
         assert!(
             regions.contains("gcc-high") && regions.contains("eu"),
             "{shell}: {regions}"
         );
-        let flows = complete(shell, &["profile", "edit", &h.name, "--flow", ""]);
+        let flows = h.complete(shell, &["profile", "edit", &h.name, "--flow", ""]);
         assert!(flows.contains("device-code"), "{shell}: {flows}");
         let script = stdout(&h.cmd().args(["completions", shell]).assert().success());
         assert!(script.contains("COMPLETE"), "{shell}: {script}");

@@ -56,6 +56,14 @@ fn refused_with(h: &Harness, status: u16, body: String) -> String {
     stderr(&h.login().code(3))
 }
 
+/// A profile of its own refused once with this 400 body: the harness and stderr.
+fn refused_once(body: &serde_json::Value) -> (Harness, String) {
+    let h = Harness::new(sim_config());
+    h.add_profile(&[]);
+    let err = refused_with(&h, 400, body.to_string());
+    (h, err)
+}
+
 #[test]
 fn every_publicly_posted_refusal_is_explained_with_its_ids_and_page() {
     let h = Harness::new(sim_config());
@@ -88,18 +96,11 @@ fn every_publicly_posted_refusal_is_explained_with_its_ids_and_page() {
 
 #[test]
 fn a_wrapper_first_body_without_error_codes_is_explained_by_the_specific_code() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
     // https://github.com/fuel9/DisplayMonkey/issues/50: no error_codes, no id fields.
-    let err = refused_with(
-        &h,
-        400,
-        serde_json::json!({
-            "error": "invalid_grant",
-            "error_description": "AADSTS70002: Error validating credentials. AADSTS50126: Invalid username or password, Trace ID: c738f926-5ca3-40e3-9beb-21ce8f4f2000, Correlation ID: 968cca79-936b-4330-81c2-c1d4799d741b, Timestamp: 2018-06-15 15:17:01Z"
-        })
-        .to_string(),
-    );
+    let (_h, err) = refused_once(&serde_json::json!({
+        "error": "invalid_grant",
+        "error_description": "AADSTS70002: Error validating credentials. AADSTS50126: Invalid username or password, Trace ID: c738f926-5ca3-40e3-9beb-21ce8f4f2000, Correlation ID: 968cca79-936b-4330-81c2-c1d4799d741b, Timestamp: 2018-06-15 15:17:01Z"
+    }));
     assert!(
         err.contains("wrong username or password (AADSTS50126, invalid_grant)"),
         "{err}"
@@ -116,18 +117,11 @@ fn a_wrapper_first_body_without_error_codes_is_explained_by_the_specific_code() 
 
 #[test]
 fn an_unknown_code_quotes_entra_and_acts_on_its_error_class() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    let err = refused_with(
-        &h,
-        400,
-        serde_json::json!({
-            "error": "interaction_required",
-            "error_description": "AADSTS5550001: Something Entra added after this release. Details follow. Trace ID: 11111111-2222-3333-4444-555555555555 Correlation ID: 66666666-7777-8888-9999-000000000000 Timestamp: 2026-11-30 10:00:00Z",
-            "error_codes": [5_550_001]
-        })
-        .to_string(),
-    );
+    let (h, err) = refused_once(&serde_json::json!({
+        "error": "interaction_required",
+        "error_description": "AADSTS5550001: Something Entra added after this release. Details follow. Trace ID: 11111111-2222-3333-4444-555555555555 Correlation ID: 66666666-7777-8888-9999-000000000000 Timestamp: 2026-11-30 10:00:00Z",
+        "error_codes": [5_550_001]
+    }));
     assert!(
         err.contains(
             "Entra refused the sign-in: Something Entra added after this release. (AADSTS5550001, interaction_required)"
@@ -147,18 +141,11 @@ fn an_unknown_code_quotes_entra_and_acts_on_its_error_class() {
 
 #[test]
 fn a_claims_challenge_is_named_and_sends_the_user_to_an_interactive_flow() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    let err = refused_with(
-        &h,
-        400,
-        serde_json::json!({
-            "error": "invalid_grant",
-            "error_description": "AADSTS5550002: Continuous access evaluation resulted in challenge with result: InteractionRequired.",
-            "claims": "{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\"1764500000\"}}}"
-        })
-        .to_string(),
-    );
+    let (_h, err) = refused_once(&serde_json::json!({
+        "error": "invalid_grant",
+        "error_description": "AADSTS5550002: Continuous access evaluation resulted in challenge with result: InteractionRequired.",
+        "claims": "{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\"1764500000\"}}}"
+    }));
     assert!(err.contains("claims: Entra sent a claims challenge"), "{err}");
     assert!(
         err.contains("cause: Conditional Access or continuous access evaluation"),

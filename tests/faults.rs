@@ -84,7 +84,7 @@ fn html_page_with_200_is_not_retried_and_keeps_the_tokens() {
 #[test]
 fn an_endpoint_that_never_answers_times_out_once_and_keeps_the_tokens() {
     let s = signed_in();
-    s.set_http_timeout("1s");
+    s.h.set_http_timeout("1s");
     s.h.sim.script(Endpoint::Token, Scripted::Hang);
     let started = Instant::now();
     let err = stderr(&s.force_refresh().code(4));
@@ -98,16 +98,9 @@ fn an_endpoint_that_never_answers_times_out_once_and_keeps_the_tokens() {
 #[test]
 fn connection_refused_is_retried_once_and_keeps_the_tokens() {
     let s = signed_in();
-    let dead = {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        format!("http://127.0.0.1:{port}")
-    };
+    let dead = common::dead_url();
     let live = s.h.sim.base_url();
-    s.swap_authority(&live, &dead);
+    s.h.replace_in_config(&live, &dead);
     let started = Instant::now();
     let err = stderr(&s.force_refresh().code(4));
     assert!(err.contains("cannot reach") && err.contains(&dead), "{err}");
@@ -119,7 +112,7 @@ fn connection_refused_is_retried_once_and_keeps_the_tokens() {
         "{took:?}"
     );
     assert_no_panic(&err);
-    s.swap_authority(&dead, &live);
+    s.h.replace_in_config(&dead, &live);
     assert_eq!(s.refreshes_since_sign_in(), 0);
     s.assert_tokens_kept();
 }

@@ -11,6 +11,8 @@ use tempfile::TempDir;
 pub const CLIENT_ID: &str = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 pub const TENANT: &str = "contoso.onmicrosoft.com";
 pub const USER: &str = "ops@contoso.onmicrosoft.com";
+/// A user the simulator refuses a password sign-in without multi-factor authentication.
+pub const MFA_USER: &str = "mfa@contoso.onmicrosoft.com";
 /// A password with every character that form encoding can break.
 pub const PASSWORD: &str = "p&ss=w%rd+ with spaces";
 
@@ -25,7 +27,7 @@ pub struct Harness {
 pub fn sim_config() -> SimConfig {
     SimConfig::with_users(vec![
         SimUser::new(USER, PASSWORD),
-        SimUser::new("mfa@contoso.onmicrosoft.com", PASSWORD).with_mfa(),
+        SimUser::new(MFA_USER, PASSWORD).with_mfa(),
     ])
     .client_id(CLIENT_ID)
 }
@@ -41,6 +43,14 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let name = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         Self { rt, sim, dir, name }
+    }
+
+    /// A simulator with `config` and this test's profile (with `extra` flags), signed in.
+    pub fn signed_in(config: SimConfig, extra: &[&str]) -> Self {
+        let h = Self::new(config);
+        h.add_profile(extra);
+        h.login().success();
+        h
     }
 
     pub fn config_dir(&self) -> &Path {
@@ -61,24 +71,36 @@ impl Harness {
         cmd
     }
 
+    /// `profile add NAME` with the tenant and client id every test uses; the caller adds the
+    /// rest and runs it.
+    pub fn add_cmd(&self, name: &str) -> Command {
+        let mut cmd = self.cmd();
+        cmd.args(["profile", "add", name, "--tenant", TENANT, "--client-id", CLIENT_ID]);
+        cmd
+    }
+
     /// Adds this test's profile pointing at the simulator.
     pub fn add_profile(&self, extra: &[&str]) {
-        let url = self.sim.base_url();
-        let mut args = vec![
-            "profile",
-            "add",
-            &self.name,
-            "--tenant",
-            TENANT,
-            "--client-id",
-            CLIENT_ID,
-            "--username",
-            USER,
-            "--authority",
-            &url,
-        ];
-        args.extend_from_slice(extra);
-        self.cmd().args(&args).assert().success();
+        self.add_profile_as(USER, extra);
+    }
+
+    /// Adds this test's profile pointing at the simulator, signing in as `user`.
+    pub fn add_profile_as(&self, user: &str, extra: &[&str]) {
+        self.add_cmd(&self.name)
+            .args(["--username", user, "--authority", &self.sim.base_url()])
+            .args(extra)
+            .assert()
+            .success();
+    }
+
+    /// `profile edit` of this test's profile with `extra` flags.
+    pub fn edit(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().args(["profile", "edit", &self.name]).args(extra).assert()
+    }
+
+    /// What `profile show` prints for this test's profile.
+    pub fn show(&self) -> String {
+        stdout(&self.cmd().args(["profile", "show", &self.name]).assert().success())
     }
 
     pub fn login(&self) -> assert_cmd::assert::Assert {
@@ -106,6 +128,20 @@ impl Harness {
         serde_json::from_slice(&out).unwrap()
     }
 
+    /// Replaces `from` (which must be there) with `to` in profiles.toml, as a person editing
+    /// the file would: no command runs.
+    pub fn replace_in_config(&self, from: &str, to: &str) {
+        let file = self.dir.path().join("profiles.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{text}");
+        std::fs::write(&file, text.replace(from, to)).unwrap();
+    }
+
+    /// Sets the profile's `http_timeout` (from the default 30s) to `value`.
+    pub fn set_http_timeout(&self, value: &str) {
+        self.replace_in_config("http_timeout = \"30s\"", &format!("http_timeout = \"{value}\""));
+    }
+
     /// Every file under the config dir with its bytes.
     pub fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
@@ -130,6 +166,24 @@ impl Harness {
             .filter(lcsauth::sim::RecordedRequest::is_token)
             .collect()
     }
+
+    /// The grant type of every token request, in order.
+    pub fn grant_types(&self) -> Vec<String> {
+        self.token_requests()
+            .iter()
+            .map(|r| r.field("grant_type").unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// What shell completion offers for `words`, the last being the word being completed.
+    pub fn complete(&self, shell: &str, words: &[&str]) -> String {
+        let mut cmd = self.cmd();
+        cmd.env("COMPLETE", shell).arg("--").arg("lcsauth").args(words);
+        // bash, zsh and PowerShell pass the index of the word being completed.
+        cmd.env("_CLAP_COMPLETE_INDEX", words.len().to_string())
+            .env("_CLAP_IFS", "\n");
+        stdout(&cmd.assert().success())
+    }
 }
 
 impl Drop for Harness {
@@ -137,6 +191,16 @@ impl Drop for Harness {
         // Leave nothing in the keyring (keyutils keys outlive the test process).
         let _ = self.cmd().args(["logout", &self.name, "--forget-password"]).ok();
     }
+}
+
+/// A loopback URL nothing listens on: the port was free a moment ago and is closed again.
+pub fn dead_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
 }
 
 pub fn stdout(a: &assert_cmd::assert::Assert) -> String {

@@ -12,9 +12,7 @@ pub struct SignedIn {
 }
 
 pub fn signed_in() -> SignedIn {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     let access = h.sim.last_access_token().unwrap();
     let refresh = h.sim.issued_refresh_tokens().last().cloned().unwrap();
     SignedIn { h, access, refresh }
@@ -62,22 +60,6 @@ impl SignedIn {
             assert_eq!(r.field("refresh_token"), Some(self.refresh.as_str()));
         }
         reqs.len() - 1
-    }
-
-    pub fn set_http_timeout(&self, value: &str) {
-        let file = self.h.config_dir().join("profiles.toml");
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains("http_timeout = \"30s\""), "{text}");
-        let text = text.replace("http_timeout = \"30s\"", &format!("http_timeout = \"{value}\""));
-        std::fs::write(&file, text).unwrap();
-    }
-
-    /// Points the profile's authority elsewhere by editing the file (no command touches tokens).
-    pub fn swap_authority(&self, from: &str, to: &str) {
-        let file = self.h.config_dir().join("profiles.toml");
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains(from), "{text}");
-        std::fs::write(&file, text.replace(from, to)).unwrap();
     }
 }
 
