@@ -13,45 +13,24 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<(), Failure> {
     let config = match ctx.profiles.load() {
         Ok(c) => {
             let n = c.profiles.len();
-            findings.push(Finding {
-                check: "config".into(),
-                level: Level::Ok,
-                detail: format!(
-                    "{} parses ({n} profile{})",
-                    path.display(),
-                    if n == 1 { "" } else { "s" }
-                ),
-                fix: None,
-            });
+            let plural = if n == 1 { "" } else { "s" };
+            let detail = format!("{} parses ({n} profile{plural})", path.display());
+            findings.push(Finding::new("config", Level::Ok, detail, None));
             for w in &c.warnings {
-                findings.push(Finding {
-                    check: "config".into(),
-                    level: Level::Warn,
-                    detail: w.clone(),
-                    fix: None,
-                });
+                findings.push(Finding::new("config", Level::Warn, w.clone(), None));
             }
             Some(c)
         }
         Err(e) => {
-            findings.push(Finding {
-                check: "config".into(),
-                level: Level::Fail,
-                detail: e.to_string(),
-                fix: Some("fix the file at the line and column given".into()),
-            });
+            let fix = Some("fix the file at the line and column given".into());
+            findings.push(Finding::new("config", Level::Fail, e.to_string(), fix));
             None
         }
     };
     findings.push(doctor::trust(&ctx.dir));
     match ctx.secrets() {
         Ok(store) => findings.push(doctor::keyring(store.as_ref())),
-        Err(f) => findings.push(Finding {
-            check: "keyring".into(),
-            level: Level::Fail,
-            detail: f.message,
-            fix: None,
-        }),
+        Err(f) => findings.push(Finding::new("keyring", Level::Fail, f.message, None)),
     }
     if let (Some(config), Ok(store)) = (&config, ctx.secrets()) {
         findings.extend(doctor::keyring_conflicts(store.as_ref(), config));
