@@ -10,8 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::header::{HeaderValue, LOCATION, RETRY_AFTER};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, Response, Uri};
 use serde_json::json;
 
@@ -19,7 +20,7 @@ use super::jwt;
 use super::lcs::{bearer, unauthorized};
 use super::script::{Preflight, preflight};
 use super::scripted::Endpoint;
-use super::state::{ApiAuth, Shared, SimOperation};
+use super::state::{ApiAuth, Inner, Shared, SimOperation};
 use super::wire;
 
 const VERSION_EOL: &str = "9999-12-31T23:59:59.9999999";
@@ -29,6 +30,25 @@ const DAY: Duration = Duration::from_secs(24 * 3600);
 enum Api {
     Lcs,
     PowerPlatform,
+}
+
+/// A request admitted by [`admit`]: to the Power Platform API when `PP`, else to LCS. As a
+/// handler's first argument it answers for the handler when the token is not right.
+pub struct Admitted<const PP: bool>;
+
+/// A request to the LCS API with a valid LCS token.
+pub type LcsCall = Admitted<false>;
+/// A request to the Power Platform API with a valid Power Platform token.
+pub type PowerPlatformCall = Admitted<true>;
+
+impl<const PP: bool> FromRequestParts<Arc<Shared>> for Admitted<PP> {
+    type Rejection = Response<Body>;
+
+    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, Self::Rejection> {
+        let api = if PP { Api::PowerPlatform } else { Api::Lcs };
+        admit(shared, api, &parts.method, &parts.uri, &parts.headers).await?;
+        Ok(Self)
+    }
 }
 
 /// Runs the scripted answers and the token check; records how the request was authenticated.
@@ -84,12 +104,13 @@ fn envelope(mut body: serde_json::Value, ok: bool, error: Option<&str>) -> Respo
     wire::raw(200, wire::JSON, body.to_string())
 }
 
+/// An envelope with `IsSuccess: false` and this `ErrorMessage`.
+fn refusal(message: &str) -> Response<Body> {
+    envelope(json!({}), false, Some(message))
+}
+
 fn not_member(project: &str) -> Response<Body> {
-    envelope(
-        json!({}),
-        false,
-        Some(&format!("User is not authorized to access project {project}")),
-    )
+    refusal(&format!("User is not authorized to access project {project}"))
 }
 
 fn member(shared: &Shared, project: &str) -> bool {
@@ -100,15 +121,10 @@ fn member(shared: &Shared, project: &str) -> bool {
 
 /// `GET /databasemovement/v1/databases/project/{p}`: two backups with SAS download URLs.
 pub async fn list_backups(
+    _: LcsCall,
     State(shared): State<Arc<Shared>>,
     Path(project): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
 ) -> Response<Body> {
-    if let Err(r) = admit(&shared, Api::Lcs, &method, &uri, &headers).await {
-        return r;
-    }
     if !member(&shared, &project) {
         return not_member(&project);
     }
@@ -155,14 +171,19 @@ fn start(shared: &Shared, kind: &'static str, project: &str, environment: &str) 
         .count();
     if used >= limit as usize {
         drop(inner);
-        return envelope(
-            json!({}),
-            false,
-            Some(&format!(
-                "The maximum of {limit} database movement operations for environment {environment} in 24 hours has been reached. Try again later."
-            )),
-        );
+        return refusal(&format!(
+            "The maximum of {limit} database movement operations for environment {environment} in 24 hours has been reached. Try again later."
+        ));
     }
+    let id = record_operation(&mut inner, kind, environment);
+    drop(inner);
+    // The envelope's activity id is the operation's.
+    let body = json!({"IsSuccess": true, "OperationActivityId": id, "ErrorMessage": null, "VersionEOL": VERSION_EOL});
+    wire::raw(200, wire::JSON, body.to_string())
+}
+
+/// Records a new operation of `kind` on `environment`, started now, and returns its id.
+fn record_operation(inner: &mut Inner, kind: &'static str, environment: &str) -> String {
     let id = wire::new_guid();
     inner.operations.push(SimOperation {
         id: id.clone(),
@@ -171,37 +192,24 @@ fn start(shared: &Shared, kind: &'static str, project: &str, environment: &str) 
         started: Instant::now(),
         started_at: SystemTime::now(),
     });
-    drop(inner);
-    // The envelope's activity id is the operation's.
-    let body = json!({"IsSuccess": true, "OperationActivityId": id, "ErrorMessage": null, "VersionEOL": VERSION_EOL});
-    wire::raw(200, wire::JSON, body.to_string())
+    id
 }
 
 /// `POST /databasemovement/v1/refresh/project/{p}/source/{s}/target/{t}`.
 pub async fn refresh(
+    _: LcsCall,
     State(shared): State<Arc<Shared>>,
     Path((project, _source, target)): Path<(String, String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
 ) -> Response<Body> {
-    if let Err(r) = admit(&shared, Api::Lcs, &method, &uri, &headers).await {
-        return r;
-    }
     start(&shared, "refresh", &project, &target)
 }
 
 /// `POST /databasemovement/v1/export/project/{p}/environment/{e}/backupName/{n}`.
 pub async fn export(
+    _: LcsCall,
     State(shared): State<Arc<Shared>>,
     Path((project, environment, _name)): Path<(String, String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
 ) -> Response<Body> {
-    if let Err(r) = admit(&shared, Api::Lcs, &method, &uri, &headers).await {
-        return r;
-    }
     start(&shared, "export", &project, &environment)
 }
 
@@ -220,15 +228,10 @@ fn state_after(shared: &Shared, elapsed: Duration) -> &str {
 
 /// `GET /databasemovement/v1/fetchstatus/project/{p}/environment/{e}/operationactivity/{a}`.
 pub async fn fetchstatus(
+    _: LcsCall,
     State(shared): State<Arc<Shared>>,
     Path((project, environment, activity)): Path<(String, String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
 ) -> Response<Body> {
-    if let Err(r) = admit(&shared, Api::Lcs, &method, &uri, &headers).await {
-        return r;
-    }
     if !member(&shared, &project) {
         return not_member(&project);
     }
@@ -239,11 +242,7 @@ pub async fn fetchstatus(
         .find(|o| o.id == activity && o.environment.eq_ignore_ascii_case(&environment))
         .cloned();
     let Some(op) = op else {
-        return envelope(
-            json!({}),
-            false,
-            Some(&format!("Operation activity {activity} was not found")),
-        );
+        return refusal(&format!("Operation activity {activity} was not found"));
     };
     let elapsed = op.started.elapsed();
     let status = state_after(&shared, elapsed);
@@ -268,23 +267,11 @@ pub async fn fetchstatus(
 
 /// `POST /environmentmanagement/environments/{target}/copy`: 202 with `Location`.
 pub async fn pp_copy(
+    _: PowerPlatformCall,
     State(shared): State<Arc<Shared>>,
     Path(target): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
 ) -> Response<Body> {
-    if let Err(r) = admit(&shared, Api::PowerPlatform, &method, &uri, &headers).await {
-        return r;
-    }
-    let id = wire::new_guid();
-    shared.lock().operations.push(SimOperation {
-        id: id.clone(),
-        kind: "copy",
-        environment: target,
-        started: Instant::now(),
-        started_at: SystemTime::now(),
-    });
+    let id = record_operation(&mut shared.lock(), "copy", &target);
     let mut response = wire::raw(202, "", "");
     if let Ok(location) = HeaderValue::from_str(&format!(
         "{}/environmentmanagement/operations/{id}?api-version=2022-03-01-preview",
@@ -298,15 +285,10 @@ pub async fn pp_copy(
 
 /// `GET /environmentmanagement/operations/{id}`: 202 while running, 200 with the final state.
 pub async fn pp_operation(
+    _: PowerPlatformCall,
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
 ) -> Response<Body> {
-    if let Err(r) = admit(&shared, Api::PowerPlatform, &method, &uri, &headers).await {
-        return r;
-    }
     let op = shared.lock().operations.iter().find(|o| o.id == id).cloned();
     let Some(op) = op else {
         return wire::raw(
