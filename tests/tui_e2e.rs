@@ -1,5 +1,6 @@
 //! `lcsauth demo` in a real terminal (a private tmux server) with a real X clipboard (Xvfb via
-//! `DISPLAY`, read back with xclip).
+//! `DISPLAY`, read back with xclip): what each key shows, and that the terminal is restored.
+//! How fast the board answers, and how seldom it asks, is in `tui_timing.rs`.
 //!
 //! Outside CI a missing tmux, DISPLAY or xclip skips these tests with a printed reason; with
 //! `CI=true` it fails them, so the pipeline can never pass without running them.
@@ -8,11 +9,10 @@
 mod tmux;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use lcsauth::token::Claims;
 
-use tmux::{Session, TIMEOUT, board_is_up, countdown, post, ready, row, simulator_url, xclip_read};
+use tmux::{Session, board_is_up, countdown, ready, row, simulator_url, xclip_read};
 
 #[test]
 fn demo_counts_down_moves_with_j_and_k_and_q_restores_the_terminal() {
@@ -59,110 +59,6 @@ fn sigterm_ends_the_demo_and_restores_the_terminal() {
     let killed = Command::new("kill").args(["-TERM", pid.trim()]).status().unwrap();
     assert!(killed.success());
     s.assert_restored();
-}
-
-/// Sends `key` and polls the screen until `ok` holds; returns how long that took. tmux's own
-/// round trips are part of the figure: `send-keys` and each `capture-pane` are a process.
-fn latency(s: &Session, key: &str, ok: impl Fn(&str) -> bool) -> Duration {
-    let start = Instant::now();
-    s.keys(&[key]);
-    loop {
-        let screen = s.screen();
-        if ok(&screen) {
-            return start.elapsed();
-        }
-        assert!(start.elapsed() < TIMEOUT, "{key} never showed:\n{screen}");
-    }
-}
-
-/// `n` moves between contoso-test and fabrikam-ops (j, k, j, …), each measured; starts and
-/// ends on contoso-test.
-fn move_latencies(s: &Session, n: usize) -> Vec<Duration> {
-    let mut all: Vec<Duration> = (0..n)
-        .map(|i| {
-            if i % 2 == 0 {
-                latency(s, "j", |t| row(t, "fabrikam-ops").starts_with("│▸"))
-            } else {
-                latency(s, "k", |t| row(t, "contoso-test").starts_with("│▸"))
-            }
-        })
-        .collect();
-    all.sort();
-    all
-}
-
-fn ms(d: Duration) -> u128 {
-    d.as_millis()
-}
-
-/// How many moves are measured in each phase.
-const MOVES: usize = 20;
-
-/// Issue 5 asks for keys answered within 100 ms while a request hangs. Measured from the
-/// test's side, a key's time includes tmux: `send-keys` (a process), the pseudo-terminal both
-/// ways, tmux parsing the frame, and `capture-pane` (a process per poll). So the same moves are
-/// measured first with nothing in flight (the baseline: tmux and the machine) and then while
-/// the token endpoint hangs; both are printed. Every key under the hang must show within
-/// 100 ms, tmux included. Measured on the two-core CI machine: medians 4–5 ms idle, 11 ms with
-/// both cores busy (slowest 33 ms); a key that waited for the request would take the 10 s
-/// timeout.
-#[test]
-fn keys_are_answered_within_100_ms_and_countdowns_move_while_a_token_request_hangs() {
-    let Some(display) = ready(false) else { return };
-    let s = Session::start(&display);
-    let first = s.wait("the demo board", board_is_up);
-    s.keys(&["j"]);
-    s.wait("j to select contoso-test", |t| row(t, "contoso-test").starts_with("│▸"));
-    let baseline = move_latencies(&s, MOVES);
-
-    let answer = post(
-        &simulator_url(&first),
-        "/_sim/script",
-        r#"{"endpoint":"token","failure":{"kind":"hang"}}"#,
-    );
-    assert!(answer.starts_with("HTTP/1.1 2"), "{answer}");
-    s.keys(&["r"]);
-    let hanging = s.wait("the refresh in flight", |t| {
-        row(t, "contoso-test").contains("refreshing")
-    });
-    let before = countdown(row(&hanging, "contoso-prod")).unwrap();
-    let under_hang = move_latencies(&s, MOVES);
-    let later = s.wait("the countdown to keep moving", |t| {
-        countdown(row(t, "contoso-prod")).is_some_and(|c| c != before)
-    });
-    assert!(
-        row(&later, "contoso-test").contains("refreshing"),
-        "still in flight:\n{later}"
-    );
-    let (median, max) = (under_hang[MOVES / 2], under_hang[MOVES - 1]);
-    eprintln!(
-        "key to screen, {MOVES} moves each: no request in flight median {} ms, max {} ms; \
-         token request hanging median {} ms, max {} ms",
-        ms(baseline[MOVES / 2]),
-        ms(baseline[MOVES - 1]),
-        ms(median),
-        ms(max)
-    );
-    assert!(
-        max <= Duration::from_millis(100),
-        "slowest key {} ms under a hanging request (median {} ms; without the request: median {} ms, slowest {} ms)",
-        ms(max),
-        ms(median),
-        ms(baseline[MOVES / 2]),
-        ms(baseline[MOVES - 1])
-    );
-
-    s.keys(&["r"]);
-    s.wait("a second r to be refused while one is in flight", |t| {
-        t.contains("already running")
-    });
-    let started = Instant::now();
-    s.keys(&["q"]);
-    s.assert_restored();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "quitting waited for the hanging request"
-    );
 }
 
 #[test]
@@ -312,75 +208,6 @@ fn c_copies_the_token_the_simulator_issued_to_the_x_clipboard() {
     let mut own = arboard::Clipboard::new().unwrap();
     own.set_text("done").unwrap();
     assert_eq!(xclip_read(&display), "done");
-}
-
-/// The real board (`lcsauth` without a command) on the user's files, pointed at a simulator
-/// whose tokens live 40 seconds: it shows the token valid by the core's rule without asking
-/// again and again, and a `logout` in another process shows on the board within 2 seconds.
-#[test]
-fn the_board_on_a_forty_second_token_makes_no_request_storm_and_shows_a_logout_elsewhere_within_2_s() {
-    let Some(display) = ready(false) else { return };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let config =
-        lcsauth::sim::SimConfig::with_users(vec![lcsauth::sim::SimUser::new("ops@contoso.onmicrosoft.com", "pw-1")])
-            .client_id("0a1b2c3d-4e5f-6789-abcd-ef0123456789")
-            .lifetime(Duration::from_secs(40));
-    let sim = rt.block_on(lcsauth::sim::Simulator::start(config)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let name = format!("b{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
-    let cli = |args: &[&str], stdin: &str| {
-        let mut c = assert_cmd::Command::cargo_bin("lcsauth").unwrap();
-        c.env("LCSAUTH_CONFIG_DIR", dir.path())
-            .env_remove("LCSAUTH_PROFILE")
-            .args(args)
-            .write_stdin(stdin.to_string())
-            .timeout(TIMEOUT)
-            .assert()
-            .success();
-    };
-    let url = sim.base_url();
-    cli(
-        &[
-            "profile",
-            "add",
-            &name,
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            "0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-            "--username",
-            "ops@contoso.onmicrosoft.com",
-            "--authority",
-            &url,
-        ],
-        "",
-    );
-    cli(&["login", &name, "--password-stdin"], "pw-1\n");
-    assert_eq!(sim.token_requests(), 1);
-    let s = Session::start_with(
-        &display,
-        "",
-        &[("LCSAUTH_CONFIG_DIR", dir.path().display().to_string())],
-    );
-    let up = s.wait("the board with the signed-in profile", |t| {
-        t.contains("Profiles") && t.contains(&name) && countdown(row(t, &name)).is_some()
-    });
-    assert!(row(&up, &name).contains("valid"), "valid by the half-life rule:\n{up}");
-    // Three seconds of the board: no request for a token that cannot get longer.
-    std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(sim.token_requests(), 1, "the board asked again for a 40-second token");
-
-    cli(&["logout", &name], "");
-    let start = Instant::now();
-    let after = s.wait("the logout to show", |t| row(t, &name).contains("none"));
-    let took = start.elapsed();
-    assert!(took < Duration::from_secs(2), "took {} ms:\n{after}", took.as_millis());
-    s.keys(&["q"]);
-    assert_eq!(s.wait_file("rc").trim(), "0");
 }
 
 /// The filter in a real terminal: after `Enter` the sentence for no match is whole, and after
