@@ -5,8 +5,9 @@
 //!   the library names none of the three.
 //!
 //! `cargo test --test architecture -- --nocapture` prints the map as folder → folder arrows.
-//! The rules themselves (what a node and an edge are) are in `architecture/imports.rs`, tested on
-//! small trees in `architecture/examples.rs`.
+//! The rules themselves (what a node and an edge are) are in `architecture/imports.rs`, with the
+//! module tree in `architecture/modtree.rs` and what a file names in `architecture/names.rs`;
+//! they are tested on small trees in `architecture/examples.rs`.
 
 // A test crate's root looks for its modules beside it; these live in a folder of their own.
 #[path = "architecture/examples.rs"]
@@ -15,6 +16,10 @@ mod examples;
 mod graph;
 #[path = "architecture/imports.rs"]
 mod imports;
+#[path = "architecture/modtree.rs"]
+mod modtree;
+#[path = "architecture/names.rs"]
+mod names;
 
 use std::path::Path;
 
