@@ -15,19 +15,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::real::{require, secret_service_running};
-use common::{Harness, USER, sim_config};
+use common::{Harness, USER, browser_sim_config};
 use lcsauth::sim::SimConfig;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Chromium's own start-up and shutdown, with a margin for a shared machine.
 const BROWSER_LIMIT: Duration = Duration::from_secs(40);
-
-fn browser_sim() -> SimConfig {
-    let mut c = sim_config();
-    c.auto_approve_user = Some(USER.into());
-    c
-}
 
 /// A `BROWSER` wrapper: headless Chromium with a fresh profile, which loads the URL, follows
 /// the redirects, prints the final page and exits. It records its pid so the test can end it.
@@ -131,7 +125,7 @@ fn lcsauth_login_in_headless_chromium_receives_the_token() {
     if !chromium_ready() {
         return;
     }
-    let h = Harness::new(browser_sim());
+    let h = Harness::new(browser_sim_config());
     h.add_profile(&["--flow", "browser"]);
     let browser = Browser::new();
     let login = h
@@ -176,7 +170,7 @@ fn r_on_a_browser_profile_signs_in_through_headless_chromium() {
     ) {
         return;
     }
-    let h = Harness::new(browser_sim());
+    let h = Harness::new(browser_sim_config());
     h.add_profile(&["--flow", "browser"]);
     let browser = Browser::new();
     let s = tmux::Session::start_with(

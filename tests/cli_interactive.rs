@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{Harness, USER, sim_config};
+use common::{Harness, USER, browser_sim_config, sim_config};
 use lcsauth::sim::{Endpoint, Scripted, SimConfig};
 
 fn device_sim() -> SimConfig {
@@ -20,24 +19,7 @@ fn device_sim() -> SimConfig {
 
 /// Starts `lcsauth login NAME` and streams its stderr lines.
 fn spawn_login(h: &Harness) -> (Child, mpsc::Receiver<String>) {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("lcsauth"));
-    cmd.args(["login", &h.name])
-        .env("LCSAUTH_CONFIG_DIR", h.config_dir())
-        .env("BROWSER", "none")
-        .env_remove("SSH_CONNECTION")
-        .env_remove("SSH_TTY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    (child, rx)
+    h.spawn_login(Stdio::piped())
 }
 
 fn wait_line(rx: &mpsc::Receiver<String>, pred: impl Fn(&str) -> bool, all: &mut Vec<String>) -> String {
@@ -175,15 +157,9 @@ fn play_browser(h: &Harness, url: &str, tamper: impl Fn(String) -> String) -> (u
     })
 }
 
-fn browser_sim() -> SimConfig {
-    let mut c = sim_config();
-    c.auto_approve_user = Some(USER.into());
-    c
-}
-
 #[test]
 fn browser_pkce_sign_in_redeems_the_code_with_its_verifier() {
-    let h = Harness::new(browser_sim());
+    let h = Harness::new(browser_sim_config());
     h.add_profile(&["--flow", "browser"]);
     let (child, rx) = spawn_login(&h);
     let mut all = Vec::new();
@@ -218,7 +194,7 @@ fn browser_pkce_sign_in_redeems_the_code_with_its_verifier() {
 
 #[test]
 fn browser_answer_with_a_wrong_state_is_ignored_and_the_real_one_still_signs_in() {
-    let h = Harness::new(browser_sim());
+    let h = Harness::new(browser_sim_config());
     h.add_profile(&["--flow", "browser"]);
     let (child, rx) = spawn_login(&h);
     let mut all = Vec::new();

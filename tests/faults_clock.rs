@@ -66,17 +66,44 @@ fn faketime_really_shifts_the_clock_of_the_binary() {
     assert!((real - skewed - 600).abs() < 30, "real {real}, skewed {skewed}");
 }
 
-#[test]
-fn clock_10_minutes_behind_hands_out_tokens_that_end_before_the_real_end_and_warns() {
-    let Some(lib) = faketime_or_skip() else { return };
-    let h = Harness::new(sim_config());
+/// Signs the test's new profile in under a clock shifted by `offset`; returns stderr.
+fn signed_in_skewed(h: &Harness, lib: &Path, offset: &str) -> String {
     h.add_profile(&[]);
-    let out = skewed(&h, &lib, "-10m")
+    let out = skewed(h, lib, offset)
         .args(["login", &h.name, "--password-stdin"])
         .write_stdin(format!("{}\n", common::PASSWORD))
         .assert()
         .success();
-    let err = stderr(&out);
+    stderr(&out)
+}
+
+/// Under the shifted clock the cached `access` is still served without a request, and a forced
+/// refresh sends the refresh token of the sign-in.
+fn assert_cache_then_refresh(h: &Harness, lib: &Path, offset: &str, access: &str) {
+    let before = h.token_requests().len();
+    let cached = skewed(h, lib, offset)
+        .args(["token", &h.name, "--min-valid", "1m"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&cached).trim(), access);
+    assert_eq!(h.token_requests().len(), before);
+    let refreshed = skewed(h, lib, offset)
+        .args(["token", &h.name, "--force"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&refreshed).trim(), h.sim.last_access_token().unwrap());
+    let issued = h.sim.issued_refresh_tokens();
+    assert_eq!(
+        h.token_requests().last().unwrap().field("refresh_token"),
+        Some(issued[0].as_str())
+    );
+}
+
+#[test]
+fn clock_10_minutes_behind_hands_out_tokens_that_end_before_the_real_end_and_warns() {
+    let Some(lib) = faketime_or_skip() else { return };
+    let h = Harness::new(sim_config());
+    let err = signed_in_skewed(&h, &lib, "-10m");
     assert!(err.contains("is the local clock right?"), "{err}");
     let access = h.sim.last_access_token().unwrap();
 
@@ -90,36 +117,14 @@ fn clock_10_minutes_behind_hands_out_tokens_that_end_before_the_real_end_and_war
     assert!((3500..=3600).contains(&left), "{left}");
 
     // The slow clock still serves the cache, then refreshes with the stored refresh token.
-    let before = h.token_requests().len();
-    let cached = skewed(&h, &lib, "-10m")
-        .args(["token", &h.name, "--min-valid", "1m"])
-        .assert()
-        .success();
-    assert_eq!(stdout(&cached).trim(), access);
-    assert_eq!(h.token_requests().len(), before);
-    let refreshed = skewed(&h, &lib, "-10m")
-        .args(["token", &h.name, "--force"])
-        .assert()
-        .success();
-    assert_eq!(stdout(&refreshed).trim(), h.sim.last_access_token().unwrap());
-    let issued = h.sim.issued_refresh_tokens();
-    assert_eq!(
-        h.token_requests().last().unwrap().field("refresh_token"),
-        Some(issued[0].as_str())
-    );
+    assert_cache_then_refresh(&h, &lib, "-10m", &access);
 }
 
 #[test]
 fn clock_10_minutes_ahead_ends_tokens_at_the_jwt_exp_and_warns() {
     let Some(lib) = faketime_or_skip() else { return };
     let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    let out = skewed(&h, &lib, "+10m")
-        .args(["login", &h.name, "--password-stdin"])
-        .write_stdin(format!("{}\n", common::PASSWORD))
-        .assert()
-        .success();
-    let err = stderr(&out);
+    let err = signed_in_skewed(&h, &lib, "+10m");
     assert!(
         err.contains("disagree by") && err.contains("is the local clock right?"),
         "{err}"
@@ -136,21 +141,8 @@ fn clock_10_minutes_ahead_ends_tokens_at_the_jwt_exp_and_warns() {
         "about 50 minutes by the fast clock: {left}"
     );
 
-    let cached = skewed(&h, &lib, "+10m")
-        .args(["token", &h.name, "--min-valid", "1m"])
-        .assert()
-        .success();
-    assert_eq!(stdout(&cached).trim(), access);
-    let refreshed = skewed(&h, &lib, "+10m")
-        .args(["token", &h.name, "--force"])
-        .assert()
-        .success();
-    assert_eq!(stdout(&refreshed).trim(), h.sim.last_access_token().unwrap());
-    let issued = h.sim.issued_refresh_tokens();
-    assert_eq!(
-        h.token_requests().last().unwrap().field("refresh_token"),
-        Some(issued[0].as_str())
-    );
+    // The fast clock too serves the cache, then refreshes with the stored refresh token.
+    assert_cache_then_refresh(&h, &lib, "+10m", &access);
 }
 
 #[test]

@@ -5,18 +5,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{Harness, USER, sim_config};
+use common::{Harness, browser_sim_config};
 
 fn browser_harness() -> Harness {
-    let mut c = sim_config();
-    c.auto_approve_user = Some(USER.into());
-    let h = Harness::new(c);
+    let h = Harness::new(browser_sim_config());
     h.add_profile(&["--flow", "browser"]);
     h
 }
@@ -25,24 +23,7 @@ fn browser_harness() -> Harness {
 /// before waiting leaves the child to end with its 300 s browser timeout.)
 #[allow(clippy::zombie_processes)]
 fn start_login(h: &Harness) -> (std::process::Child, String, mpsc::Receiver<String>) {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lcsauth"))
-        .args(["login", &h.name])
-        .env("LCSAUTH_CONFIG_DIR", h.config_dir())
-        .env("BROWSER", "none")
-        .env_remove("SSH_CONNECTION")
-        .env_remove("SSH_TTY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (child, rx) = h.spawn_login(Stdio::null());
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let line = rx.recv_timeout(Duration::from_secs(1)).unwrap_or_default();

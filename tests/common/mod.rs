@@ -32,6 +32,14 @@ pub fn sim_config() -> SimConfig {
     .client_id(CLIENT_ID)
 }
 
+/// [`sim_config`] with the browser sign-in of [`USER`] approved at once, as a signed-in
+/// browser session would.
+pub fn browser_sim_config() -> SimConfig {
+    let mut c = sim_config();
+    c.auto_approve_user = Some(USER.into());
+    c
+}
+
 impl Harness {
     pub fn new(config: SimConfig) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -101,6 +109,31 @@ impl Harness {
     /// What `profile show` prints for this test's profile.
     pub fn show(&self) -> String {
         stdout(&self.cmd().args(["profile", "show", &self.name]).assert().success())
+    }
+
+    /// Starts `lcsauth login NAME` in the background, with no stdin and `stdout` as given, and
+    /// streams its stderr lines.
+    pub fn spawn_login(&self, stdout: std::process::Stdio) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lcsauth"))
+            .args(["login", &self.name])
+            .env("LCSAUTH_CONFIG_DIR", self.dir.path())
+            .env("BROWSER", "none")
+            .env_remove("SSH_CONNECTION")
+            .env_remove("SSH_TTY")
+            .stdin(std::process::Stdio::null())
+            .stdout(stdout)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        (child, rx)
     }
 
     pub fn login(&self) -> assert_cmd::assert::Assert {
