@@ -43,7 +43,7 @@ fn the_lcs_probe_reads_at_most_one_mebibyte_of_a_huge_answer() {
         bytes: 300 * 1024 * 1024,
     }]);
     let a = v.run(&["probe", &v.name]);
-    let text = format!("{}{}", common::hostile::out(&a), common::hostile::err(&a));
+    let text = format!("{}{}", common::stdout(&a), common::stderr(&a));
     assert!(text.contains("larger than 1 MiB"), "{text}");
     // The largest resident size of any child this test waited for (lcsauth is the only kind).
     let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).unwrap();
@@ -59,13 +59,9 @@ fn a_trickling_answer_is_cut_at_the_http_timeout_and_the_password_is_not_sent_ag
         gap: std::time::Duration::from_millis(100),
     }]);
     let v = Victim::new(ep.clone(), &[]);
-    let file = v.dir.path().join("profiles.toml");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("http_timeout = \"30s\"", "http_timeout = \"1s\"");
-    std::fs::write(&file, text).unwrap();
+    common::set_http_timeout(v.dir.path(), "1s");
     let started = std::time::Instant::now();
-    let e = common::hostile::err(&v.login(PASSWORD).code(4));
+    let e = common::stderr(&v.login(PASSWORD).code(4));
     assert!(e.contains("within 1s"), "{e}");
     assert!(
         started.elapsed() < std::time::Duration::from_secs(5),

@@ -4,23 +4,11 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::PASSWORD;
 use common::hostile::{Hostile, Reply, Victim};
-use common::real::{has_command, require};
-
-fn xclip_out() -> Option<String> {
-    let out = Command::new("xclip")
-        .args(["-selection", "clipboard", "-o"])
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
+use common::real::{has_command, require, xclip_out};
 
 #[test]
 fn a_second_copy_survives_the_pending_clear_of_the_first() {

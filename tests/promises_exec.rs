@@ -8,7 +8,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::PASSWORD;
-use common::hostile::{Hostile, Reply, Victim, err};
+use common::hostile::{Hostile, Reply, Victim};
+use common::stderr as err;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
@@ -89,7 +90,7 @@ fn lcsauth_runs_with_core_dumps_disabled() {
     let a = v
         .run(&["exec", &v.name, "--", "sh", "-c", "cat /proc/$PPID/limits"])
         .success();
-    let limits = common::hostile::out(&a);
+    let limits = common::stdout(&a);
     let core = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap();
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");

@@ -226,7 +226,8 @@ fn another_programs_item_matching_a_keyring_entry_leaves_token_and_login_working
 /// A guard: this held before the conflict handling too.
 #[test]
 fn a_password_is_not_sent_when_the_keyring_that_would_keep_the_answer_cannot_be_reached() {
-    use common::hostile::{Hostile, Reply, Victim, err};
+    use common::hostile::{Hostile, Reply, Victim};
+    use common::stderr as err;
     let ep = Hostile::start(vec![Reply::token("AT-1", Some("RT-1"))]);
     let v = Victim::new(ep.clone(), &["--remember-password"]);
     let a = v

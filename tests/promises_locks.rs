@@ -8,7 +8,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::PASSWORD;
-use common::hostile::{Hostile, Reply, Victim, err};
+use common::hostile::{Hostile, Reply, Victim};
+use common::stderr as err;
 
 fn lock_path(v: &Victim) -> std::path::PathBuf {
     v.dir.path().join("locks").join(format!("{}.lock", v.name))
@@ -42,11 +43,11 @@ fn a_lock_held_past_the_lock_wait_setting_gives_a_clear_error_and_sends_nothing(
     let ep = Hostile::start(vec![Reply::token("AT-1", None)]);
     let v = Victim::new(ep.clone(), &["--remember-password"]);
     v.login(PASSWORD).success();
-    let file = v.dir.path().join("profiles.toml");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("http_timeout = \"30s\"", "http_timeout = \"30s\"\nlock_wait = \"2s\"");
-    std::fs::write(&file, text).unwrap();
+    common::replace_in_config(
+        v.dir.path(),
+        "http_timeout = \"30s\"",
+        "http_timeout = \"30s\"\nlock_wait = \"2s\"",
+    );
     let held = std::fs::OpenOptions::new().write(true).open(lock_path(&v)).unwrap();
     held.lock().unwrap();
     let before = ep.seen().len();
@@ -122,7 +123,7 @@ fn a_device_code_sign_in_does_not_hold_the_lock_while_the_user_signs_in() {
     ep.then(vec![Reply::token("AT-DEVICE", Some("RT-1"))]);
     assert!(login.wait().unwrap().success());
     assert_eq!(
-        common::hostile::out(&v.run(&["token", &v.name]).success()).trim(),
+        common::stdout(&v.run(&["token", &v.name]).success()).trim(),
         "AT-DEVICE"
     );
 }

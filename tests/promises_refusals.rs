@@ -5,7 +5,8 @@
 mod common;
 
 use common::PASSWORD;
-use common::hostile::{Hostile, Reply, Victim, err};
+use common::hostile::{Hostile, Reply, Victim};
+use common::stderr as err;
 
 const WRONG: &str = "Error validating credentials due to invalid username or password.";
 

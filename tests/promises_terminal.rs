@@ -7,7 +7,8 @@ mod common;
 
 use base64::Engine as _;
 use common::PASSWORD;
-use common::hostile::{Hostile, Reply, Victim, err, out};
+use common::hostile::{Hostile, Reply, Victim};
+use common::{stderr as err, stdout as out};
 
 /// OSC 52 (sets the clipboard), a window title, BEL, erase-line, a bare CR and a C1 CSI.
 const ATTACK: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}]0;owned\u{7}\u{1b}[2K\rall is well\u{9b}31m";

@@ -8,7 +8,8 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 
 use common::PASSWORD;
-use common::hostile::{Hostile, Reply, Victim, err, out};
+use common::hostile::{Hostile, Reply, Victim};
+use common::{stderr as err, stdout as out};
 
 fn chmod(path: &std::path::Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();

@@ -8,19 +8,8 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::real::{has_command, require};
+use common::real::{has_command, require, xclip_out};
 use common::{Harness, sim_config, stderr};
-
-fn xclip_out() -> Option<String> {
-    let out = Command::new("xclip")
-        .args(["-selection", "clipboard", "-o"])
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
 
 fn wait_for(mut ok: impl FnMut() -> bool, limit: Duration) -> bool {
     let start = Instant::now();

@@ -312,35 +312,17 @@ impl Victim {
         let dir = tempfile::tempdir().unwrap();
         let name = format!("h{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let v = Self { ep, dir, name };
-        let url = v.ep.url();
-        let mut args = vec![
-            "profile",
-            "add",
-            v.name.as_str(),
-            "--tenant",
-            super::TENANT,
-            "--client-id",
-            super::CLIENT_ID,
-            "--username",
-            super::USER,
-            "--authority",
-            url.as_str(),
-        ];
-        args.extend_from_slice(extra);
-        v.cmd().args(&args).assert().success();
+        v.cmd()
+            .args(super::profile_add(&v.name))
+            .args(["--username", super::USER, "--authority", &v.ep.url()])
+            .args(extra)
+            .assert()
+            .success();
         v
     }
 
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("lcsauth").unwrap();
-        cmd.env("LCSAUTH_CONFIG_DIR", self.dir.path())
-            .env_remove("LCSAUTH_PROFILE")
-            .env_remove("RUST_LOG")
-            .env_remove("SSH_CONNECTION")
-            .env_remove("SSH_TTY")
-            .env("BROWSER", "none")
-            .timeout(Duration::from_secs(90));
-        cmd
+        super::lcsauth_in(self.dir.path(), Duration::from_secs(90))
     }
 
     /// `lcsauth login NAME --password-stdin` with `password`.
@@ -361,12 +343,4 @@ impl Drop for Victim {
         // Leave nothing in the keyring (keyutils keys outlive the test process).
         let _ = self.cmd().args(["logout", &self.name, "--forget-password"]).ok();
     }
-}
-
-pub fn err(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
-}
-
-pub fn out(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&a.get_output().stdout).into_owned()
 }

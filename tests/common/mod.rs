@@ -16,6 +16,25 @@ pub const MFA_USER: &str = "mfa@contoso.onmicrosoft.com";
 /// A password with every character that form encoding can break.
 pub const PASSWORD: &str = "p&ss=w%rd+ with spaces";
 
+/// The real binary on the config dir `dir`, with nothing from the caller's environment that
+/// could change its behaviour, killed after `timeout`.
+pub fn lcsauth_in(dir: &Path, timeout: Duration) -> Command {
+    let mut cmd = Command::cargo_bin("lcsauth").unwrap();
+    cmd.env("LCSAUTH_CONFIG_DIR", dir)
+        .env_remove("LCSAUTH_PROFILE")
+        .env_remove("RUST_LOG")
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_TTY")
+        .env("BROWSER", "none")
+        .timeout(timeout);
+    cmd
+}
+
+/// `profile add NAME` with the tenant and client id every test uses.
+pub fn profile_add(name: &str) -> [&str; 7] {
+    ["profile", "add", name, "--tenant", TENANT, "--client-id", CLIENT_ID]
+}
+
 pub struct Harness {
     pub rt: tokio::runtime::Runtime,
     pub sim: Simulator,
@@ -68,22 +87,14 @@ impl Harness {
     /// The real binary with this test's config dir and nothing from the caller's environment
     /// that could change its behaviour.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("lcsauth").unwrap();
-        cmd.env("LCSAUTH_CONFIG_DIR", self.dir.path())
-            .env_remove("LCSAUTH_PROFILE")
-            .env_remove("RUST_LOG")
-            .env_remove("SSH_CONNECTION")
-            .env_remove("SSH_TTY")
-            .env("BROWSER", "none")
-            .timeout(Duration::from_secs(60));
-        cmd
+        lcsauth_in(self.dir.path(), Duration::from_secs(60))
     }
 
     /// `profile add NAME` with the tenant and client id every test uses; the caller adds the
     /// rest and runs it.
     pub fn add_cmd(&self, name: &str) -> Command {
         let mut cmd = self.cmd();
-        cmd.args(["profile", "add", name, "--tenant", TENANT, "--client-id", CLIENT_ID]);
+        cmd.args(profile_add(name));
         cmd
     }
 
@@ -161,18 +172,14 @@ impl Harness {
         serde_json::from_slice(&out).unwrap()
     }
 
-    /// Replaces `from` (which must be there) with `to` in profiles.toml, as a person editing
-    /// the file would: no command runs.
+    /// [`replace_in_config`] in this test's config dir.
     pub fn replace_in_config(&self, from: &str, to: &str) {
-        let file = self.dir.path().join("profiles.toml");
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains(from), "{text}");
-        std::fs::write(&file, text.replace(from, to)).unwrap();
+        replace_in_config(self.dir.path(), from, to);
     }
 
-    /// Sets the profile's `http_timeout` (from the default 30s) to `value`.
+    /// [`set_http_timeout`] in this test's config dir.
     pub fn set_http_timeout(&self, value: &str) {
-        self.replace_in_config("http_timeout = \"30s\"", &format!("http_timeout = \"{value}\""));
+        set_http_timeout(self.dir.path(), value);
     }
 
     /// Every file under the config dir with its bytes.
@@ -224,6 +231,20 @@ impl Drop for Harness {
         // Leave nothing in the keyring (keyutils keys outlive the test process).
         let _ = self.cmd().args(["logout", &self.name, "--forget-password"]).ok();
     }
+}
+
+/// Replaces `from` (which must be there) with `to` in the profiles.toml of `dir`, as a person
+/// editing the file would: no command runs.
+pub fn replace_in_config(dir: &Path, from: &str, to: &str) {
+    let file = dir.join("profiles.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{text}");
+    std::fs::write(&file, text.replace(from, to)).unwrap();
+}
+
+/// Sets `http_timeout` in the profiles.toml of `dir` (from the default 30s) to `value`.
+pub fn set_http_timeout(dir: &Path, value: &str) {
+    replace_in_config(dir, "http_timeout = \"30s\"", &format!("http_timeout = \"{value}\""));
 }
 
 /// A loopback URL nothing listens on: the port was free a moment ago and is closed again.

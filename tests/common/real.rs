@@ -34,3 +34,15 @@ pub fn secret_service_running() -> bool {
             .output()
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
 }
+
+/// What the X clipboard holds, read with xclip; `None` when xclip fails (nothing owns it).
+pub fn xclip_out() -> Option<String> {
+    let out = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
