@@ -157,38 +157,22 @@ fn play_browser(h: &Harness, url: &str, tamper: impl Fn(String) -> String) -> (u
     })
 }
 
-/// A browser profile's `login` running, with the authorize URL it printed.
-struct BrowserLogin {
-    h: Harness,
-    child: Child,
-    rx: mpsc::Receiver<String>,
-    /// Every stderr line read so far.
-    all: Vec<String>,
-    url: String,
-}
-
-impl BrowserLogin {
-    fn start() -> Self {
-        let h = Harness::new(browser_sim_config());
-        h.add_profile(&["--flow", "browser"]);
-        let (child, rx) = spawn_login(&h);
-        let mut all = Vec::new();
-        let url = wait_line(&rx, |l| l.trim_start().starts_with("http"), &mut all)
-            .trim()
-            .to_string();
-        Self { h, child, rx, all, url }
-    }
+/// A browser profile's `login` running: the harness, the child, its stderr lines, the lines
+/// read so far and the authorize URL it printed.
+fn start_browser_login() -> (Harness, Child, mpsc::Receiver<String>, Vec<String>, String) {
+    let h = Harness::new(browser_sim_config());
+    h.add_profile(&["--flow", "browser"]);
+    let (child, rx) = spawn_login(&h);
+    let mut all = Vec::new();
+    let url = wait_line(&rx, |l| l.trim_start().starts_with("http"), &mut all)
+        .trim()
+        .to_string();
+    (h, child, rx, all, url)
 }
 
 #[test]
 fn browser_pkce_sign_in_redeems_the_code_with_its_verifier() {
-    let BrowserLogin {
-        h,
-        child,
-        rx,
-        mut all,
-        url,
-    } = BrowserLogin::start();
+    let (h, child, rx, mut all, url) = start_browser_login();
     assert!(
         url.contains("code_challenge_method=S256") && url.contains("state="),
         "{url}"
@@ -217,13 +201,7 @@ fn browser_pkce_sign_in_redeems_the_code_with_its_verifier() {
 
 #[test]
 fn browser_answer_with_a_wrong_state_is_ignored_and_the_real_one_still_signs_in() {
-    let BrowserLogin {
-        h,
-        child,
-        rx,
-        mut all,
-        url,
-    } = BrowserLogin::start();
+    let (h, child, rx, mut all, url) = start_browser_login();
     let (status, page) = play_browser(&h, &url, |l| {
         let (head, _) = l.split_once("state=").unwrap();
         format!(
