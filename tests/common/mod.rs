@@ -1,5 +1,13 @@
-//! Shared harness: a simulator on loopback, a private config dir, and the real binary.
+//! Shared harness: a simulator on loopback, a private config dir, and the real binary, with
+//! the setup the tests share (a profile added, signed in, edited; completion; the config file
+//! edited by hand). Beside it: `signed.rs`, a signed-in profile and the tokens it holds;
+//! `hostile.rs`, a token endpoint that misbehaves on purpose; `real.rs`, guards and readers
+//! for real backends.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod hostile;
+pub mod real;
+pub mod signed;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -264,6 +272,3 @@ pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
 pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
-pub mod hostile;
-pub mod real;
-pub mod signed;

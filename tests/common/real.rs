@@ -1,5 +1,6 @@
 //! Guards for tests of real backends: with `CI=true` a missing daemon fails the test; elsewhere
-//! the test is skipped with the reason printed.
+//! the test is skipped with the reason printed. And what the X clipboard holds, for the tests
+//! that copy to it.
 
 /// Returns true when the test may go on. Panics in CI when `ok` is false.
 pub fn require(ok: bool, what: &str) -> bool {
