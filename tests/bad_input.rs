@@ -280,10 +280,7 @@ fn a_profiles_toml_others_can_read_is_reported_at_load_until_a_save_makes_it_pri
             "{loose:o}: {err}"
         );
     }
-    h.cmd()
-        .args(["profile", "edit", &h.name, "--project-id", "7"])
-        .assert()
-        .success();
+    h.edit(&["--project-id", "7"]).success();
     assert_eq!(mode(), 0o600, "a save writes a private file");
     let err = stderr(&h.cmd().args(["profile", "list"]).assert().success());
     assert!(!err.contains("readable by other users"), "{err}");

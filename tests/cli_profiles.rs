@@ -75,29 +75,17 @@ fn lcsauth_profile_env_selects_the_profile_before_the_default() {
 
 #[test]
 fn editing_the_identity_drops_the_old_tokens_but_a_harmless_edit_keeps_them() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
-    h.cmd()
-        .args(["profile", "edit", &h.name, "--project-id", "42"])
-        .assert()
-        .success();
+    let h = Harness::signed_in(sim_config(), &[]);
+    h.edit(&["--project-id", "42"]).success();
     assert_eq!(
         h.status_json()[0]["state"],
         "valid",
         "a project id does not change who signs in"
     );
-    let out = h
-        .cmd()
-        .args(["profile", "edit", &h.name, "--region", "eu"])
-        .assert()
-        .success();
+    let out = h.edit(&["--region", "eu"]).success();
     assert!(stderr(&out).contains("tokens were removed"), "{}", stderr(&out));
     assert_eq!(h.status_json()[0]["state"], "none");
-    h.cmd()
-        .args(["profile", "edit", &h.name, "--project-id", ""])
-        .assert()
-        .success();
+    h.edit(&["--project-id", ""]).success();
     let show: serde_json::Value = serde_json::from_str(&stdout(
         &h.cmd().args(["profile", "show", &h.name, "--json"]).assert().success(),
     ))
@@ -113,20 +101,10 @@ fn invalid_edits_are_refused_and_change_nothing() {
     let h = Harness::new(sim_config());
     h.add_profile(&[]);
     let before = std::fs::read(h.config_dir().join("profiles.toml")).unwrap();
-    let out = h
-        .cmd()
-        .args(["profile", "edit", &h.name, "--region", "custom"])
-        .assert()
-        .code(2);
+    let out = h.edit(&["--region", "custom"]).code(2);
     assert!(stderr(&out).contains("needs api_host"), "{}", stderr(&out));
-    h.cmd()
-        .args(["profile", "edit", &h.name, "--client-id", "nope"])
-        .assert()
-        .code(2);
-    h.cmd()
-        .args(["profile", "edit", &h.name, "--authority", "http://example.com"])
-        .assert()
-        .code(2);
+    h.edit(&["--client-id", "nope"]).code(2);
+    h.edit(&["--authority", "http://example.com"]).code(2);
     assert_eq!(std::fs::read(h.config_dir().join("profiles.toml")).unwrap(), before);
     h.cmd().args(["profile", "show", "missing"]).assert().code(6);
     h.cmd()
@@ -201,14 +179,8 @@ fn a_profile_can_target_the_power_platform_api_with_a_custom_scope() {
 
 #[test]
 fn edit_to_an_interactive_flow_stops_remembering_the_password_as_the_board_does() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&["--remember-password"]);
-    h.login().success();
-    let out = h
-        .cmd()
-        .args(["profile", "edit", &h.name, "--flow", "device-code"])
-        .assert()
-        .success();
+    let h = Harness::signed_in(sim_config(), &["--remember-password"]);
+    let out = h.edit(&["--flow", "device-code"]).success();
     assert!(
         stderr(&out).contains("The remembered password was removed."),
         "{}",
@@ -221,11 +193,7 @@ fn edit_to_an_interactive_flow_stops_remembering_the_password_as_the_board_does(
     assert_eq!(show["flow"], "device-code");
     assert_eq!(show.get("remember_password"), None, "{show}");
     // Asked for together with another flow, remembering is still refused.
-    let refused = h
-        .cmd()
-        .args(["profile", "edit", &h.name, "--flow", "browser", "--remember-password"])
-        .assert()
-        .failure();
+    let refused = h.edit(&["--flow", "browser", "--remember-password"]).failure();
     assert!(
         stderr(&refused).contains("remember_password only applies to the password flow"),
         "{}",

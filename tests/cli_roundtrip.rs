@@ -58,9 +58,7 @@ fn add_login_cached_token_expiry_refresh_rotation_and_logout() {
 
 #[test]
 fn password_grant_form_is_exactly_the_articles_plus_offline_access() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&["--region", "eu"]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &["--region", "eu"]);
     let reqs = h.token_requests();
     let r = &reqs[0];
     let fields: Vec<(&str, &str)> = r.form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -87,9 +85,7 @@ fn password_grant_form_is_exactly_the_articles_plus_offline_access() {
 
 #[test]
 fn refresh_grant_form_carries_client_refresh_token_and_scope() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     h.token(&["--force"]).success();
     let reqs = h.token_requests();
     let fields: Vec<(&str, &str)> = reqs[1].form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -107,9 +103,7 @@ fn refresh_grant_form_carries_client_refresh_token_and_scope() {
 
 #[test]
 fn token_formats_print_only_the_token_on_stdout() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     let at = h.sim.last_access_token().unwrap();
     assert_eq!(stdout(&h.token(&[])), format!("{at}\n"));
     assert_eq!(
@@ -137,9 +131,7 @@ fn token_with_password_stdin_signs_in_when_nothing_is_cached() {
 
 #[test]
 fn remembered_password_signs_in_again_after_the_refresh_token_is_revoked() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&["--remember-password"]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &["--remember-password"]);
     h.sim.revoke_refresh_tokens();
     let out = h.token(&["--force"]).success();
     let reqs = h.token_requests();
@@ -161,9 +153,7 @@ fn expire_cache(h: &Harness) {
 
 #[test]
 fn twenty_processes_on_an_expired_cache_make_one_request_and_keep_the_newest_refresh_token() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     expire_cache(&h);
     let before = h.token_requests().len();
     let exe = assert_cmd::cargo::cargo_bin("lcsauth");

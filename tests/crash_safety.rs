@@ -166,10 +166,7 @@ fn a_temporary_file_left_by_a_killed_save_is_never_read() {
     let list = h.cmd().args(["profile", "list", "--json"]).assert().success();
     let listed: serde_json::Value = serde_json::from_slice(&list.get_output().stdout).unwrap();
     assert_eq!(listed[0]["name"], h.name.as_str());
-    h.cmd()
-        .args(["profile", "edit", &h.name, "--project-id", "9"])
-        .assert()
-        .success();
+    h.edit(&["--project-id", "9"]).success();
     let text = std::fs::read_to_string(dir.join("profiles.toml")).unwrap();
     assert!(text.contains("project_id = \"9\""), "{text}");
 }
@@ -182,9 +179,7 @@ fn state_version(h: &Harness) -> serde_json::Value {
 
 #[test]
 fn state_files_carry_format_version_1_after_sign_in_refresh_and_failure() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     assert_eq!(state_version(&h), 1, "after a sign-in");
     h.token(&["--force"]).success();
     assert_eq!(state_version(&h), 1, "after a refresh");
@@ -196,9 +191,7 @@ fn state_files_carry_format_version_1_after_sign_in_refresh_and_failure() {
 
 #[test]
 fn a_state_file_of_a_future_version_is_not_misread() {
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     let path = h.config_dir().join("state").join(format!("{}.json", h.name));
     let mut state: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     state["version"] = 2.into();

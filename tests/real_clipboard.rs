@@ -28,9 +28,7 @@ fn copy_stays_pasteable_after_exit_and_is_cleared_only_if_unchanged() {
     if !require(display && has_command("xclip"), "an X display (Xvfb) with xclip") {
         return;
     }
-    let h = Harness::new(sim_config());
-    h.add_profile(&[]);
-    h.login().success();
+    let h = Harness::signed_in(sim_config(), &[]);
     let token = h.sim.last_access_token().unwrap();
 
     // 1. copy exits at once; another process pastes the token; it is gone after clear-after.
