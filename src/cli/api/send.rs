@@ -17,6 +17,8 @@ use crate::front::failure::{Exit, Failure};
 /// How long 429s are waited out in all before giving up.
 const THROTTLE_BUDGET: Duration = Duration::from_secs(120);
 
+/// The client every request of `api` goes out on: lcsauth's user agent, the configured
+/// timeout, and no redirect followed.
 pub(super) fn http_client(timeout: Duration) -> Result<reqwest::Client, Failure> {
     reqwest::Client::builder()
         .user_agent(lcsauth::entra::user_agent())
