@@ -19,13 +19,32 @@ use crate::token::{self, TokenState};
 /// The most a background refresh is moved earlier by the jitter.
 pub const MAX_JITTER: Duration = Duration::from_secs(60);
 
-/// How long tokens of this kind live, as Entra issued the one described by `meta`, rounded up
-/// to the second: an `exp` claim counts whole seconds from Entra's clock, and the token was
-/// noted as obtained only once the answer arrived, so the measure falls a little short.
+/// How long tokens of this kind live, as Entra issued the one described by `meta`.
+///
+/// The measure is the time from the token's arrival to its end, rounded up to the second. It
+/// falls short by the time the answer took, and by up to a second more when `exp` was cut to a
+/// whole second, so a 40-second token can measure 39 s. The token's own `exp - iat` (whole
+/// seconds of Entra's clock) says the lifetime exactly, and is believed when it is at most
+/// [`CLAIMED_SLACK`] longer than the measure and not shorter: claims that say otherwise are not
+/// trusted over what was measured.
 pub fn lifetime(meta: &TokenMeta) -> Duration {
     let exact = token::remaining(meta.expires_at, meta.obtained_at);
-    Duration::from_secs(exact.as_millis().div_ceil(1000) as u64)
+    let measured = Duration::from_secs(exact.as_millis().div_ceil(1000) as u64);
+    match (meta.claims.iat, meta.claims.exp) {
+        (Some(iat), Some(exp)) if exp > iat => {
+            let claimed = Duration::from_secs(exp.abs_diff(iat));
+            if claimed >= measured && claimed <= measured + CLAIMED_SLACK {
+                claimed
+            } else {
+                measured
+            }
+        }
+        _ => measured,
+    }
 }
+
+/// How much longer than the measure a token's claimed lifetime may be and still be believed.
+pub const CLAIMED_SLACK: Duration = Duration::from_secs(5);
 
 /// True when Entra issues tokens that cannot stay valid for `min_valid`.
 pub fn short_lived(min_valid: Duration, lifetime: Duration) -> bool {
@@ -143,6 +162,25 @@ mod tests {
             TokenState::Expiring
         );
         assert!(short_warning("p", &m, at(1_000_000 + 10), MIN).is_none());
+    }
+
+    #[test]
+    fn the_lifetime_is_what_entra_issued_even_when_the_answer_arrived_a_second_late() {
+        // Issued at 999.9 s on Entra's clock (iat 999, exp 1039), noted on arrival at 1000.1 s.
+        let mut m = meta(0, 0);
+        m.obtained_at = Timestamp::from_millisecond(1_000_100).unwrap();
+        m.expires_at = at(1039);
+        m.claims.iat = Some(999);
+        m.claims.exp = Some(1039);
+        assert_eq!(lifetime(&m), Duration::from_secs(40));
+        // Claims that stretch or shrink the lifetime are not believed over the measure.
+        m.claims.iat = Some(0);
+        assert_eq!(lifetime(&m), Duration::from_secs(39));
+        m.claims.iat = Some(1030);
+        assert_eq!(lifetime(&m), Duration::from_secs(39));
+        // Without the claims the measure falls short by the second that was cut.
+        m.claims = crate::token::Claims::default();
+        assert_eq!(lifetime(&m), Duration::from_secs(39));
     }
 
     #[test]
