@@ -7,12 +7,13 @@
 #   2. token --force            a cold refresh: the refresh token read back from the Secret Service
 #   3. the refresh token is in the Secret Service and the access token in the kernel keyring
 #   4. token, simulator stopped the cached path: the same token, from the kernel keyring, no network
-#   5. copy (DISPLAY set)       the token on the X clipboard, through the clipboard helper process
+#   5. exec                     lcsauth's own memory map: the relocated read-only data is read-only
+#   6. copy (DISPLAY set)       the token on the X clipboard, through the clipboard helper process
 #
 #   bash scripts/check-linux-binary.sh [BINARY]   (default: builds and checks the musl release build)
 # Needs: dbus-daemon, gnome-keyring, secret-tool (libsecret-tools), keyctl (keyutils); for step 5
 # xclip and an X display (Xvfb; without one it is skipped). Prints one line per step, then the
-# count ("5 passed, 0 failed"); exits non-zero at the first step that fails.
+# count ("6 passed, 0 failed"); exits non-zero at the first step that fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -67,6 +68,25 @@ dbus-run-session -- bash -euo pipefail -c '
   T2=$("$B" token check --min-valid 1m 2>"$WORK/token.err") || fail "cached token: $(cat "$WORK/token.err")"
   [ "$T2" = "$T1" ] || fail "the cached path printed another token than the one stored"
   ok "cached token with the simulator stopped (kernel keyring, no network)"
+
+  # The parent of the command `exec` runs is lcsauth: its memory map shows the relocated
+  # read-only data (PT_GNU_RELRO) read-only, as a dynamic loader leaves it.
+  "$B" exec check --min-valid 1m -- sh -c "cat /proc/\$PPID/maps" >"$WORK/maps" 2>"$WORK/exec.err" \
+    || fail "exec: $(cat "$WORK/exec.err")"
+  readelf -lW "$B" | awk "\$1 == \"GNU_RELRO\" { print \$3, \$6 }" >"$WORK/relro"
+  python3 - "$B" "$WORK/maps" "$WORK/relro" <<"PY" || fail "the relocated read-only data is writable"
+import os, sys
+exe, maps, relro = os.path.realpath(sys.argv[1]), open(sys.argv[2]).read().splitlines(), open(sys.argv[3]).read().split()
+mine = [l.split() for l in maps if l.split()[-1] == exe]
+base = next(int(m[0].split("-")[0], 16) - int(m[2], 16) for m in mine if int(m[2], 16) == 0)
+start, size = int(relro[0], 16), int(relro[1], 16)
+first, last = (base + start) & ~0xFFF, ((base + start + size) & ~0xFFF) - 1
+for m in mine:
+    lo, hi = (int(x, 16) for x in m[0].split("-"))
+    if lo <= last and first < hi and "w" in m[1]:
+        sys.exit(1)
+PY
+  ok "exec, and the relocated read-only data is read-only (RELRO)"
 
   if [ -n "${DISPLAY:-}" ] && command -v xclip >/dev/null; then
     "$B" copy check --min-valid 1m >/dev/null 2>"$WORK/copy.err" || fail "copy: $(cat "$WORK/copy.err")"
