@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every performance figure of the README, side by side, in one run on this machine.
-#   bash scripts/bench.sh            (needs hyperfine, curl, tmux, dbus-daemon, gnome-keyring, GNU time)
+#   bash scripts/bench.sh            (needs hyperfine, curl, tmux, dbus-daemon, gnome-keyring, GNU time,
+#                                     musl-gcc from musl-tools)
+# The lcsauth measured is the Linux release build (static-pie, musl; see scripts/release.sh).
 # The simulator answers token requests after 200 ms, a typical Entra round trip, so the cold
 # path and curl are compared on equal terms; secrets go to a private gnome-keyring (Secret
 # Service) and the kernel keyring, as on a desktop.
@@ -9,13 +11,18 @@ cd "$(dirname "$0")/.."
 for tool in hyperfine curl dbus-run-session gnome-keyring-daemon /usr/bin/time tmux; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install hyperfine curl dbus-daemon gnome-keyring time tmux)"; exit 1; }
 done
-cargo build --release --bin lcsauth --example sim -q
+command -v musl-gcc >/dev/null || { echo "missing: musl-gcc (apt-get install musl-tools)"; exit 1; }
+rustup target list --installed | grep -qx x86_64-unknown-linux-musl || rustup target add x86_64-unknown-linux-musl
+cargo build --release --target x86_64-unknown-linux-musl --bin lcsauth -q
+cargo build --release --example sim -q
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+export B="$TARGET_DIR/x86_64-unknown-linux-musl/release/lcsauth"
 cargo bench --no-run -q 2>/dev/null
 WORK=$(mktemp -d)
 export WORK
 trap 'kill $SIM 2>/dev/null || true; rm -rf "$WORK"' EXIT
 echo '{"request_delay":"200ms","users":[{"username":"ops@contoso.onmicrosoft.com","password":"Demo-Pass-1"}]}' >"$WORK/sim.json"
-target/release/examples/sim "$WORK/sim.json" >"$WORK/sim.out" &
+"$TARGET_DIR/release/examples/sim" "$WORK/sim.json" >"$WORK/sim.out" &
 SIM=$!
 for _ in $(seq 100); do grep -q listening "$WORK/sim.out" 2>/dev/null && break; sleep 0.05; done
 export URL=$(grep -o 'http://[0-9.:]*' "$WORK/sim.out")
@@ -28,7 +35,6 @@ dbus-run-session -- bash -euo pipefail -c '
       org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true" && break
     sleep 0.05
   done
-  B=target/release/lcsauth
   CLIENT=0a1b2c3d-4e5f-6789-abcd-ef0123456789
   $B profile add bench --tenant contoso.onmicrosoft.com --client-id $CLIENT \
      --username ops@contoso.onmicrosoft.com --authority "$URL" 2>/dev/null
@@ -51,11 +57,11 @@ with open(os.path.join(d, "profiles.toml"), "w") as f:
     for i in range(1000):
         f.write(f'[[profile]]\nname = "p{i:04}"\ntenant = "contoso.onmicrosoft.com"\nclient_id = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"\nregion = "eu"\nusername = "ops{i}@contoso.com"\n\n')
 PY
-RSS=$(LCSAUTH_CONFIG_DIR="$WORK/rss" /usr/bin/time -f %M target/release/lcsauth status 2>&1 >/dev/null | tail -1)
+RSS=$(LCSAUTH_CONFIG_DIR="$WORK/rss" /usr/bin/time -f %M "$B" status 2>&1 >/dev/null | tail -1)
 echo "  lcsauth status              $((RSS / 1024)).$(( (RSS % 1024) * 10 / 1024 )) MB   target ≤ 20 MB"
 SOCK="$WORK/tmux.sock"
 tmux -S "$SOCK" -f /dev/null new-session -d -x 120 -y 40 \
-  "env LCSAUTH_CONFIG_DIR=$WORK/rss /usr/bin/time -f %M -o $WORK/tui.rss target/release/lcsauth"
+  "env LCSAUTH_CONFIG_DIR=$WORK/rss /usr/bin/time -f %M -o $WORK/tui.rss $B"
 sleep 3
 tmux -S "$SOCK" send-keys q
 for _ in $(seq 100); do [ -s "$WORK/tui.rss" ] && break; sleep 0.05; done
