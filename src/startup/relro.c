@@ -1,6 +1,6 @@
 /* Read-only after relocation (RELRO) for the static-pie Linux build.
  *
- * The release binary for Linux is static-pie with musl (scripts/release.sh). Its start code
+ * The release binary for Linux is static-pie with musl (.ci/release.sh). Its start code
  * applies the relative relocations itself, but unlike a dynamic loader (glibc's, or musl's own)
  * it leaves the PT_GNU_RELRO segment writable afterwards: the vtables, function pointers and
  * other relocated constants would stay writable for the whole run. This constructor runs after

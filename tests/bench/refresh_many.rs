@@ -2,7 +2,7 @@
 //! bounded concurrency (`Broker::fresh_all`). Target: ≤ 3.5 s.
 //!
 //! `cargo bench --bench refresh_many` (memory secret store; `LCSAUTH_BENCH_KEYRING=os` uses the
-//! OS keyring, e.g. under the private gnome-keyring of scripts/bench.sh).
+//! OS keyring, e.g. under the private gnome-keyring of tests/bench/all.sh).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

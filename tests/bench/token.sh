@@ -2,15 +2,15 @@
 # Measures `lcsauth token` with a cached valid token, process start to exit, with the real
 # keyring: a private D-Bus session with gnome-keyring as the Secret Service (refresh token)
 # and the kernel keyring (access token). The binary is the Linux release build (static-pie,
-# musl; see scripts/release.sh). In the same hyperfine run, two bare Rust "hello" processes
+# musl; see .ci/release.sh). In the same hyperfine run, two bare Rust "hello" processes
 # give the floor that process start alone costs on this machine: one built with rustc -O for
 # glibc (the default Linux target) and one for musl, the same C library as lcsauth; beside them
 # `lcsauth --version` is the cost of starting lcsauth itself and parsing its command line.
 # Needs: hyperfine, dbus-daemon, gnome-keyring, rustc, rustup's x86_64-unknown-linux-musl
 # target and musl-gcc (apt-get install musl-tools).
-#   bash scripts/bench-token.sh            RUNS=1000 for more runs (default 300)
+#   bash tests/bench/token.sh            RUNS=1000 for more runs (default 300)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 MUSL=x86_64-unknown-linux-musl
 command -v musl-gcc >/dev/null || { echo "missing: musl-gcc (apt-get install musl-tools)"; exit 1; }
 rustup target list --installed | grep -qx $MUSL || rustup target add $MUSL

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves that a Linux binary of lcsauth works for real, end to end, as scripts/release.sh ships it
+# Proves that a Linux binary of lcsauth works for real, end to end, as .ci/release.sh ships it
 # (static-pie, musl): against the Entra simulator over TLS (rustls with aws-lc-rs, the CA given as
 # SSL_CERT_FILE, as a system store would be), with a private gnome-keyring as the Secret Service
 # and the kernel keyring, and on the X clipboard when a display is there.
@@ -10,7 +10,7 @@
 #   5. exec                     lcsauth's own memory map: the relocated read-only data is read-only
 #   6. copy (DISPLAY set)       the token on the X clipboard, through the clipboard helper process
 #
-#   bash scripts/check-linux-binary.sh [BINARY]   (default: builds and checks the musl release build)
+#   bash .ci/check-linux-binary.sh [BINARY]   (default: builds and checks the musl release build)
 # Needs: dbus-daemon, gnome-keyring, secret-tool (libsecret-tools), keyctl (keyutils); for step 5
 # xclip and an X display (Xvfb; without one it is skipped). Prints one line per step, then the
 # count ("6 passed, 0 failed"); exits non-zero at the first step that fails.

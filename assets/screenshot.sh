@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Refreshes assets/board.png from the real program: `lcsauth demo` in an xterm on a private Xvfb
 # display, captured with xwd and written as PNG (Pillow). Needs xvfb, xterm, x11-apps, python3-pil.
-# usage: bash scripts/screenshot.sh [path/to/lcsauth]
+# usage: bash assets/screenshot.sh [path/to/lcsauth]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/debug/lcsauth}

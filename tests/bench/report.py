@@ -1,4 +1,4 @@
-"""Prints the token figures of scripts/bench.sh from hyperfine's JSON exports."""
+"""Prints the token figures of tests/bench/all.sh from hyperfine's JSON exports."""
 import json
 import sys
 

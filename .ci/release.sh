@@ -2,7 +2,7 @@
 # Builds the downloadable binaries into dist/: x86_64 Linux and x86_64 Windows, each named with
 # the version, plus SHA256SUMS.
 #
-#   scripts/release.sh            # needs rustup's x86_64-unknown-linux-musl and x86_64-pc-windows-gnu
+#   .ci/release.sh            # needs rustup's x86_64-unknown-linux-musl and x86_64-pc-windows-gnu
 #                                 # targets, musl-gcc and mingw-w64 (apt-get install musl-tools
 #                                 # gcc-mingw-w64-x86-64), as .ci/run sets up
 #
@@ -50,7 +50,7 @@ cp "$TARGET_DIR/x86_64-pc-windows-gnu/release/lcsauth.exe" "$DIST/lcsauth-$VERSI
 # The Linux binary as shipped, end to end: sign-in over TLS, Secret Service, kernel keyring, cached path.
 have() { for t in "$@"; do command -v "$t" >/dev/null || return 1; done; }
 if have dbus-run-session gnome-keyring-daemon secret-tool keyctl; then
-  bash scripts/check-linux-binary.sh "$DIST/lcsauth-$VERSION-x86_64-linux"
+  bash .ci/check-linux-binary.sh "$DIST/lcsauth-$VERSION-x86_64-linux"
 else
   echo "not checked end to end (needs dbus-daemon gnome-keyring libsecret-tools keyutils): $DIST/lcsauth-$VERSION-x86_64-linux"
 fi

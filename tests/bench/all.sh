@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Every performance figure of the README, side by side, in one run on this machine.
-#   bash scripts/bench.sh            (needs hyperfine, curl, tmux, dbus-daemon, gnome-keyring, GNU time,
+#   bash tests/bench/all.sh            (needs hyperfine, curl, tmux, dbus-daemon, gnome-keyring, GNU time,
 #                                     musl-gcc from musl-tools)
-# The lcsauth measured is the Linux release build (static-pie, musl; see scripts/release.sh).
+# The lcsauth measured is the Linux release build (static-pie, musl; see .ci/release.sh).
 # The simulator answers token requests after 200 ms, a typical Entra round trip, so the cold
 # path and curl are compared on equal terms; secrets go to a private gnome-keyring (Secret
 # Service) and the kernel keyring, as on a desktop.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 for tool in hyperfine curl dbus-run-session gnome-keyring-daemon /usr/bin/time tmux; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install hyperfine curl dbus-daemon gnome-keyring time tmux)"; exit 1; }
 done
@@ -45,7 +45,7 @@ dbus-run-session -- bash -euo pipefail -c '
   hyperfine -N --warmup 2 --runs 20 \
     "curl -s -o /dev/null -d client_id=$CLIENT -d grant_type=refresh_token -d refresh_token=$RT --data-urlencode scope=https://lcsapi.lcs.dynamics.com//.default\ offline_access $URL/contoso.onmicrosoft.com/oauth2/v2.0/token" \
     "$B token bench --force" --export-json "$WORK/cold.json" >/dev/null
-  python3 scripts/bench_report.py "$WORK/cached.json" "$WORK/cold.json"
+  python3 tests/bench/report.py "$WORK/cached.json" "$WORK/cold.json"
   echo "== 100 profiles refreshed, 200 ms per answer, bounded concurrency, OS keyring"
   LCSAUTH_BENCH_KEYRING=os cargo bench -q --bench refresh_many 2>/dev/null | sed "s/^/  /"
 '
@@ -68,4 +68,4 @@ for _ in $(seq 100); do [ -s "$WORK/tui.rss" ] && break; sleep 0.05; done
 tmux -S "$SOCK" kill-server 2>/dev/null || true
 RSS=$(tail -1 "$WORK/tui.rss")
 echo "  lcsauth (terminal UI, 3 s)  $((RSS / 1024)).$(( (RSS % 1024) * 10 / 1024 )) MB   target ≤ 20 MB"
-if [ -x scripts/bench-tui.sh ]; then bash scripts/bench-tui.sh "$WORK/rss"; fi
+if [ -x tests/bench/tui.sh ]; then bash tests/bench/tui.sh "$WORK/rss"; fi
