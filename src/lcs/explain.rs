@@ -61,19 +61,24 @@ impl Verdict {
                 quote(message)
             ),
             Self::Throttled { retry_after } => throttled_text(*retry_after),
-            Self::Refused { message, activity_id } => format!(
-                "LCS answered IsSuccess: false: {}{}",
-                quote(message),
-                activity_id
-                    .as_deref()
-                    .map(|a| format!(" (activity id {})", quote(a)))
-                    .unwrap_or_default()
-            ),
+            Self::Refused { message, activity_id } => refused_text(message, activity_id.as_deref(), quote),
             Self::Unexpected { status, detail } => {
                 format!("unexpected answer{} (status {status}): {}", on("from"), quote(detail))
             }
         }
     }
+}
+
+/// The sentence for an LCS envelope that says `IsSuccess: false`, for the probe and for
+/// `lcsauth api` alike: LCS's own message, and the activity id to quote to Microsoft.
+pub fn refused_text(message: &str, activity_id: Option<&str>, quote: impl Fn(&str) -> String) -> String {
+    format!(
+        "LCS answered IsSuccess: false: {}{}",
+        quote(message),
+        activity_id
+            .map(|a| format!(" (activity id {})", quote(a)))
+            .unwrap_or_default()
+    )
 }
 
 /// How many environments a probe listed: "1 environment", "20+ environments" when LCS has

@@ -96,13 +96,7 @@ pub(super) fn failure_of(v: &Verdict, target: &Target) -> Failure {
         Verdict::Ok => Failure::new(Exit::Failure, String::new()),
         Verdict::Refused { message, activity_id } => Failure::new(
             Exit::Refused,
-            format!(
-                "LCS answered IsSuccess: false: {message}{}",
-                activity_id
-                    .as_ref()
-                    .map(|a| format!(" (activity id {a})"))
-                    .unwrap_or_default()
-            ),
+            lcsauth::lcs::explain::refused_text(message, activity_id.as_deref(), str::to_owned),
         ),
         Verdict::Unauthorized(text) | Verdict::Forbidden(text) => Failure::new(Exit::Refused, text.clone()),
         Verdict::Throttled(retry) => Failure::new(
