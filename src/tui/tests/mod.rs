@@ -1,10 +1,12 @@
 //! The board's unit tests, without a terminal: `update*` drive `App::update` with messages and
 //! check the state and the command it returns, one file per feature; `screens` renders frames
-//! into a test backend and compares them with insta snapshots; `bench` times one frame with
+//! into a test backend and compares them with insta snapshots, `screen_text` reads what screens
+//! say as text; `bench` times one frame with
 //! 10,000 profiles; `fixtures` builds the apps, profiles and broker errors they share.
 
 mod bench;
 pub mod fixtures;
+mod screen_text;
 mod screens;
 mod update;
 mod update_audiences;
