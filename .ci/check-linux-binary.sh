@@ -34,13 +34,7 @@ export B WORK URL SIM SSL_CERT_FILE="$WORK/ca.pem"
 export XDG_DATA_HOME="$WORK/data" XDG_RUNTIME_DIR="$WORK/run" LCSAUTH_CONFIG_DIR="$WORK/config"
 mkdir -p "$XDG_DATA_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
 echo "checking $(file -b "$B" | cut -d, -f1-2,4)"
-dbus-run-session -- bash -euo pipefail -c '
-  printf "%s" check | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
-  for _ in $(seq 100); do
-    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true" && break
-    sleep 0.05
-  done
+bash .ci/secret-service.sh '
   passed=0
   ok() { echo "ok: $1"; passed=$((passed + 1)); }
   fail() { echo "FAILED: $1"; echo "$passed passed, 1 failed"; exit 1; }

@@ -28,13 +28,7 @@ for _ in $(seq 100); do grep -q listening "$WORK/sim.out" 2>/dev/null && break; 
 export URL=$(grep -o 'http://[0-9.:]*' "$WORK/sim.out")
 export XDG_DATA_HOME="$WORK/data" XDG_RUNTIME_DIR="$WORK/run" LCSAUTH_CONFIG_DIR="$WORK/config"
 mkdir -p "$XDG_DATA_HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
-dbus-run-session -- bash -euo pipefail -c '
-  printf "%s" bench | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
-  for _ in $(seq 100); do
-    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true" && break
-    sleep 0.05
-  done
+bash .ci/secret-service.sh '
   CLIENT=0a1b2c3d-4e5f-6789-abcd-ef0123456789
   $B profile add bench --tenant contoso.onmicrosoft.com --client-id $CLIENT \
      --username ops@contoso.onmicrosoft.com --authority "$URL" 2>/dev/null
